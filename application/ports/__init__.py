@@ -1,0 +1,1 @@
+"""The ports: what the application needs from the outside world, as Protocols."""

@@ -1,0 +1,76 @@
+"""Place an order: check it, pass the risk chain, send it, record what happened."""
+
+from __future__ import annotations
+
+from application.instruments import InstrumentCatalog
+from application.ledger import Ledger, UnitOfWorkFactory
+from application.ports.clock import Clock, IdGenerator
+from application.ports.market_data import PriceCache
+from application.ports.storage import UnitOfWork
+from application.ports.venue import Exchange
+from application.risk import RiskChain
+from domain.order import Order, OrderRequest, new_order
+
+
+class PlaceOrder:
+    """Validate → risk → persist NEW → exchange → apply reports.
+
+    The order is stored before the venue sees it, so a crash between the two
+    leaves a NEW order that reconciliation resolves by its client order id:
+    nothing is ever sent that we have no record of.
+    """
+
+    def __init__(
+        self,
+        instruments: InstrumentCatalog,
+        prices: PriceCache,
+        risk: RiskChain,
+        exchange: Exchange,
+        ledger: Ledger,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        ids: IdGenerator,
+    ) -> None:
+        self._instruments = instruments
+        self._prices = prices
+        self._risk = risk
+        self._exchange = exchange
+        self._ledger = ledger
+        self._uow = uow
+        self._clock = clock
+        self._ids = ids
+
+    async def execute(self, request: OrderRequest) -> tuple[Order, bool]:
+        """Return the order and whether it already existed (a repeated client id)."""
+        instrument = self._instruments.get(request.symbol)
+        instrument.check_request(request, self._prices.mark(request.symbol))
+        if request.client_order_id is not None:
+            existing = await self._find(request.client_order_id)
+            if existing is not None:
+                return existing, True
+        now = self._clock.now_ms()
+        order_id = self._ids.new_id()
+        client_order_id = request.client_order_id or f"at-{order_id[:32]}"
+        order = new_order(request, order_id, client_order_id, now)
+        verdict = await self._risk.check(order, instrument)
+        if not verdict.accepted:
+            order.reject(f"{verdict.code}: {verdict.message}", now)
+        stored = await self._ledger.record_new(order)
+        if stored is not order:
+            return stored, True
+        if verdict.accepted:
+            await self._ledger.apply(await self._exchange.submit_order(order))
+        return await self._reload(order), False
+
+    async def _find(self, client_order_id: str) -> Order | None:
+        async with self._uow() as uow:
+            return await uow.orders.get_by_client_id(client_order_id)
+
+    async def _reload(self, order: Order) -> Order:
+        async with self._uow() as uow:
+            return await _get(uow, order)
+
+
+async def _get(uow: UnitOfWork, order: Order) -> Order:
+    stored = await uow.orders.get(order.order_id)
+    return stored if stored is not None else order

@@ -1,0 +1,1 @@
+"""Risk analytics: position sizing, value at risk and exposure, as pure functions."""
