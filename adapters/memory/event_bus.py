@@ -40,11 +40,9 @@ class _Subscription:
 
     async def close(self) -> None:
         self._bus.remove(self)
-        if not self.lagged:
-            try:
-                self._queue.put_nowait(None)
-            except asyncio.QueueFull:
-                self.lagged = False
+        if self._queue.full():
+            self._queue.get_nowait()
+        self._queue.put_nowait(None)
 
 
 class InMemoryEventBus:
