@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from domain.errors import InvalidInput
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
@@ -14,12 +16,12 @@ def as_floats(values: npt.ArrayLike, name: str) -> FloatArray:
     try:
         array = np.asarray(values, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"{name} must be numeric: {exc}") from exc
+        raise InvalidInput(name, f"must be numeric: {exc}") from exc
     if array.ndim != 1:
-        raise ValueError(f"{name} must be one-dimensional, got shape {array.shape}")
+        raise InvalidInput(name, f"must be one-dimensional, got shape {array.shape}")
     bad = np.flatnonzero(~np.isfinite(array))
     if bad.size:
-        raise ValueError(f"{name} has a non-finite value ({array[bad[0]]}) at index {bad[0]}")
+        raise InvalidInput(name, f"non-finite value ({array[bad[0]]}) at index {bad[0]}")
     return array
 
 
@@ -28,7 +30,7 @@ def as_equity(values: npt.ArrayLike, name: str = "equity") -> FloatArray:
     array = as_floats(values, name)
     bad = np.flatnonzero(array <= 0.0)
     if bad.size:
-        raise ValueError(f"{name} must be positive, got {array[bad[0]]} at index {bad[0]}")
+        raise InvalidInput(name, f"must be positive, got {array[bad[0]]} at index {bad[0]}")
     return array
 
 
@@ -36,10 +38,10 @@ def as_timestamps(values: npt.ArrayLike, size: int, name: str = "timestamps_ms")
     """Return epoch milliseconds as int64, checked to be strictly increasing and of `size`."""
     stamps = as_floats(values, name)
     if stamps.size != size:
-        raise ValueError(f"{name} has {stamps.size} values but the series has {size}")
+        raise InvalidInput(name, f"has {stamps.size} values but the series has {size}")
     if np.any(stamps != np.round(stamps)):
-        raise ValueError(f"{name} must hold whole milliseconds")
+        raise InvalidInput(name, "must hold whole milliseconds")
     steps = np.flatnonzero(np.diff(stamps) <= 0)
     if steps.size:
-        raise ValueError(f"{name} must be strictly increasing; index {steps[0] + 1} is not")
+        raise InvalidInput(name, f"must be strictly increasing; index {steps[0] + 1} is not")
     return stamps.astype(np.int64)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from domain.errors import InvalidInput
 from domain.performance._arrays import FloatArray, as_equity
 
 
@@ -27,9 +28,9 @@ class Drawdown:
 
     def __post_init__(self) -> None:
         if not self.start <= self.trough:
-            raise ValueError(f"trough {self.trough} precedes start {self.start}")
+            raise InvalidInput("trough", f"{self.trough} precedes start {self.start}")
         if self.recovery is not None and not self.trough < self.recovery:
-            raise ValueError(f"recovery {self.recovery} does not follow trough {self.trough}")
+            raise InvalidInput("recovery", f"{self.recovery} does not follow trough {self.trough}")
 
 
 def drawdown_series(equity: npt.ArrayLike) -> FloatArray:

@@ -7,7 +7,8 @@ Conventions, shared by every function here:
   ``(1 + rate) ** (1 / periods_per_year) - 1``.
 * A ratio whose denominator is zero, or that needs more data than was given, is ``nan``,
   not an infinity; nothing here raises from inside numpy.
-* NaN or infinite input is rejected with a ``ValueError`` that names the argument.
+* NaN or infinite input is rejected with ``InvalidInput`` (a ``ValueError``) naming the
+  argument.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
+from domain.errors import InvalidInput
 from domain.performance._arrays import FloatArray, as_equity, as_floats, as_timestamps
 
 MS_PER_YEAR = 365 * 24 * 60 * 60 * 1000
@@ -36,7 +38,7 @@ def equity_from_returns(returns: npt.ArrayLike, start: float = 1.0) -> FloatArra
     """
     rets = as_floats(returns, "returns")
     if np.any(rets <= -1.0):
-        raise ValueError(f"returns must be greater than -1, got {rets.min()}")
+        raise InvalidInput("returns", f"must be greater than -1, got {rets.min()}")
     return np.concatenate(([start], start * np.cumprod(1.0 + rets)))
 
 
@@ -61,7 +63,7 @@ def per_period_rate(annual_rate: float, periods_per_year: float) -> float:
     if annual_rate == 0.0:
         return 0.0
     if not annual_rate > -1.0:
-        raise ValueError(f"an annual rate must be above -100%, got {annual_rate}")
+        raise InvalidInput("annual_rate", f"must be above -100%, got {annual_rate}")
     return float((1.0 + annual_rate) ** (1.0 / periods_per_year) - 1.0)
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from domain.errors import InvalidInput
 from domain.performance._arrays import FloatArray, IntArray, as_equity, as_timestamps
 from domain.performance.drawdown import Drawdown, longest_drawdown, max_drawdown
 from domain.performance.metrics import (
@@ -116,7 +117,7 @@ def _periods_per_year(stamps: IntArray, given: float | None) -> float:
     if given is None:
         return infer_periods_per_year(stamps)
     if not given > 0.0:
-        raise ValueError(f"periods_per_year must be positive, got {given}")
+        raise InvalidInput("periods_per_year", f"must be positive, got {given}")
     return float(given)
 
 
@@ -125,8 +126,8 @@ def _exposure(
 ) -> float:
     if positions is not None:
         if np.size(positions) != stamps.size:
-            raise ValueError(
-                f"positions_notional has {np.size(positions)} values, equity has {stamps.size}"
+            raise InvalidInput(
+                "positions_notional", f"has {np.size(positions)} values, equity {stamps.size}"
             )
         return exposure(positions)
     if trades is not None:

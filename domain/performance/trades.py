@@ -10,6 +10,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from domain.errors import InvalidInput
 from domain.performance._arrays import as_floats, as_timestamps
 
 TradeSide = Literal["long", "short"]
@@ -36,14 +37,14 @@ class ClosedTrade:
 
     def __post_init__(self) -> None:
         if self.side not in ("long", "short"):
-            raise ValueError(f"side must be 'long' or 'short', got {self.side!r}")
+            raise InvalidInput("side", f"must be 'long' or 'short', got {self.side!r}")
         if self.exit_ts < self.entry_ts:
-            raise ValueError(f"exit_ts {self.exit_ts} precedes entry_ts {self.entry_ts}")
+            raise InvalidInput("exit_ts", f"{self.exit_ts} precedes entry_ts {self.entry_ts}")
         for name in ("qty", "entry_price", "exit_price", "pnl", "fees"):
             if not math.isfinite(getattr(self, name)):
-                raise ValueError(f"{name} must be finite, got {getattr(self, name)}")
+                raise InvalidInput(name, f"must be finite, got {getattr(self, name)}")
         if not (self.qty > 0 and self.entry_price > 0 and self.exit_price > 0):
-            raise ValueError("qty, entry_price and exit_price must be positive")
+            raise InvalidInput("qty/entry_price/exit_price", "must be positive")
 
     @property
     def net_pnl(self) -> float:
