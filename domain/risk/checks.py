@@ -1,4 +1,4 @@
-"""Validate the scalars and arrays handed to the analytics, failing fast with the argument's name."""
+"""Validate the numbers handed to the analytics, failing fast with the argument's name."""
 
 from __future__ import annotations
 

@@ -1,15 +1,21 @@
-"""Errors the risk and portfolio analytics raise for unusable inputs."""
+"""Errors the risk and portfolio analytics raise for unusable inputs.
+
+They derive from the domain's `InvalidInput`, so the entrypoints map them to a bad
+argument like any other domain validation error.
+"""
 
 from __future__ import annotations
 
+from domain.errors import InvalidInput
 
-class AnalyticsInputError(ValueError):
-    """An argument is unusable; `argument` names it and `reason` says why."""
 
-    def __init__(self, argument: str, reason: str) -> None:
-        super().__init__(f"{argument}: {reason}")
-        self.argument = argument
-        self.reason = reason
+class AnalyticsInputError(InvalidInput):
+    """An argument is unusable; `argument` (also `field`) names it and `reason` says why."""
+
+    @property
+    def argument(self) -> str:
+        """Return the name of the bad argument."""
+        return self.field
 
 
 class SizingError(AnalyticsInputError):

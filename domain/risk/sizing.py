@@ -89,7 +89,7 @@ def fixed_fractional(
 def fixed_fractional_quantity(
     equity: float, risk_fraction: float, entry_price: float, stop_price: float
 ) -> float:
-    """Return the quantity whose loss from `entry_price` to `stop_price` is risk_fraction x equity."""
+    """Return the quantity that loses risk_fraction x equity from `entry_price` to `stop_price`."""
     capital = non_negative(equity, "equity", SizingError)
     risk = in_closed_unit(risk_fraction, "risk_fraction", SizingError)
     entry = positive(entry_price, "entry_price", SizingError)
