@@ -1,0 +1,1 @@
+"""Portfolio analytics: estimators, optimisers, rebalancing and attribution, as pure functions."""
