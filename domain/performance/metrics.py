@@ -19,7 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from domain.errors import InvalidInput
-from domain.performance._arrays import FloatArray, as_equity, as_floats, as_timestamps
+from domain.performance._arrays import FloatArray, IntArray, as_equity, as_floats, as_timestamps
 
 MS_PER_YEAR = 365 * 24 * 60 * 60 * 1000
 """Milliseconds in a 365-day year: crypto perpetuals trade every day of the year."""
@@ -40,6 +40,22 @@ def equity_from_returns(returns: npt.ArrayLike, start: float = 1.0) -> FloatArra
     if np.any(rets <= -1.0):
         raise InvalidInput("returns", f"must be greater than -1, got {rets.min()}")
     return np.concatenate(([start], start * np.cumprod(1.0 + rets)))
+
+
+def equity_curve_from_returns(
+    timestamps_ms: npt.ArrayLike, returns: npt.ArrayLike, start: float = 1.0
+) -> tuple[IntArray, FloatArray]:
+    """Turn returns stamped at the end of their periods into a stamped equity curve.
+
+    The curve gains a first point, worth `start`, one median step before the first
+    return's stamp, so that every return has the point it grew from. Needs two returns.
+    """
+    rets = as_floats(returns, "returns")
+    stamps = as_timestamps(timestamps_ms, rets.size)
+    if stamps.size < 2:
+        raise InvalidInput("returns", "needs at least two rows to infer the period length")
+    first = stamps[0] - int(np.median(np.diff(stamps)))
+    return np.concatenate(([first], stamps)), equity_from_returns(rets, start)
 
 
 def infer_periods_per_year(timestamps_ms: npt.ArrayLike) -> float:

@@ -7,6 +7,7 @@ from domain.performance import (
     ClosedTrade,
     annual_volatility,
     compute_report,
+    equity_curve_from_returns,
     equity_from_returns,
     sharpe_ratio,
     sortino_ratio,
@@ -86,3 +87,11 @@ def test_empty_curve_report_is_all_nan() -> None:
     assert report.start_ms is None
     assert math.isnan(report.total_return)
     assert math.isnan(report.max_drawdown)
+
+
+def test_returns_become_a_curve_with_a_starting_point_one_step_earlier() -> None:
+    stamps, equity = equity_curve_from_returns([START + MINUTE, START + 2 * MINUTE], [0.1, -0.5])
+    assert stamps.tolist() == [START, START + MINUTE, START + 2 * MINUTE]
+    assert equity == pytest.approx([1.0, 1.1, 0.55])
+    with pytest.raises(ValueError, match="at least two rows"):
+        equity_curve_from_returns([START], [0.1])
