@@ -145,20 +145,38 @@ def cornish_fisher_var(
 ) -> RiskEstimate:
     """Estimate VaR with the Cornish-Fisher quantile of the portfolio P&L (modified VaR).
 
-    Moments are the sample mean, ddof=1 deviation and the bias-adjusted skewness (G1) and
-    excess kurtosis (G2). Over h periods they are aggregated as for i.i.d. sums: mean x h,
-    deviation x sqrt(h), skew / sqrt(h), excess kurtosis / h. CVaR is the exact tail mean
-    of the Cornish-Fisher quantile function below the VaR level; with zero skew and
+    The moments are the sample mean, the ddof=1 deviation and the bias-adjusted skewness
+    (G1) and excess kurtosis (G2) of the P&L; see `cornish_fisher_var_from_moments`.
+    """
+    pnl = _enough(portfolio_pnl(returns, positions), 4)
+    skew, kurt = _skew_kurtosis(pnl)
+    return cornish_fisher_var_from_moments(float(pnl.mean()), float(pnl.std(ddof=1)), skew, kurt,
+                                           confidence, horizon)
+
+
+def cornish_fisher_var_from_moments(
+    mean_pnl: float,
+    std_pnl: float,
+    skew: float,
+    excess_kurtosis: float,
+    confidence: float = 0.95,
+    horizon: int = 1,
+) -> RiskEstimate:
+    """Return the Cornish-Fisher VaR and CVaR of a one-period P&L with the given moments.
+
+    Over h periods the moments are aggregated as for i.i.d. sums: mean x h, deviation x
+    sqrt(h), skew / sqrt(h), excess kurtosis / h. CVaR is the exact tail mean of the
+    Cornish-Fisher quantile function below the VaR level; with zero skew and excess
     kurtosis both reduce to the normal figures.
     """
     level, h = _level(confidence), _horizon(horizon)
-    pnl = _enough(portfolio_pnl(returns, positions), 4)
-    mean, std = float(pnl.mean()) * h, float(pnl.std(ddof=1)) * math.sqrt(h)
-    skew, kurt = _skew_kurtosis(pnl)
-    skew, kurt = skew / math.sqrt(h), kurt / h
+    mean = finite(mean_pnl, "mean_pnl", RiskMeasureError) * h
+    std = non_negative(std_pnl, "std_pnl", RiskMeasureError) * math.sqrt(h)
+    s = finite(skew, "skew", RiskMeasureError) / math.sqrt(h)
+    k = finite(excess_kurtosis, "excess_kurtosis", RiskMeasureError) / h
     z = float(stats.norm.ppf(1.0 - level))
-    var = -(mean + std * cornish_fisher_quantile(z, skew, kurt))
-    cvar = -(mean + std * _cornish_fisher_tail_mean(z, skew, kurt))
+    var = -(mean + std * cornish_fisher_quantile(z, s, k))
+    cvar = -(mean + std * _cornish_fisher_tail_mean(z, s, k))
     return RiskEstimate(VarMethod.CORNISH_FISHER, level, h, var, cvar)
 
 
