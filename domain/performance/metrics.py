@@ -23,6 +23,7 @@ from domain.performance._arrays import FloatArray, IntArray, as_equity, as_float
 
 MS_PER_YEAR = 365 * 24 * 60 * 60 * 1000
 """Milliseconds in a 365-day year: crypto perpetuals trade every day of the year."""
+_MS_PER_DAY = 24 * 60 * 60 * 1000
 
 
 def simple_returns(equity: npt.ArrayLike) -> FloatArray:
@@ -61,12 +62,17 @@ def equity_curve_from_returns(
 def infer_periods_per_year(timestamps_ms: npt.ArrayLike) -> float:
     """Infer the sampling rate as a year over the median step (1m bars give 525600).
 
-    The median ignores the odd gap in the data; fewer than two timestamps give ``nan``.
+    The median ignores the odd gap in the data. A median step of 28 to 31 days counts as
+    monthly data, 12 a year, because calendar months differ in length. Fewer than two
+    timestamps give ``nan``.
     """
     stamps = as_timestamps(timestamps_ms, np.size(timestamps_ms))
     if stamps.size < 2:
         return math.nan
-    return MS_PER_YEAR / float(np.median(np.diff(stamps)))
+    step = float(np.median(np.diff(stamps)))
+    if 28 * _MS_PER_DAY <= step <= 31 * _MS_PER_DAY:
+        return 12.0
+    return MS_PER_YEAR / step
 
 
 def years_between(start_ms: int, end_ms: int) -> float:

@@ -1,6 +1,7 @@
 """Empty, constant and malformed input gives documented results or a named ValueError."""
 
 import math
+from datetime import UTC, datetime
 
 import numpy as np
 import pytest
@@ -62,6 +63,11 @@ def test_periods_per_year_inference() -> None:
     assert infer_periods_per_year(np.arange(10) * minute) == pytest.approx(525_600)
     assert infer_periods_per_year(np.arange(10) * 86_400_000) == pytest.approx(365)
     assert math.isnan(infer_periods_per_year([0]))
+
+
+def test_monthly_stamps_count_as_twelve_a_year() -> None:
+    months = [datetime(2024, month, 1, tzinfo=UTC).timestamp() * 1000 for month in range(1, 8)]
+    assert infer_periods_per_year(months) == 12.0
 
 
 def test_de_annualised_rate_compounds_back() -> None:
