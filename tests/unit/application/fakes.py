@@ -1,32 +1,35 @@
-"""Hand-written fakes of the ports, and one function that wires the use cases to them."""
+"""Hand-written fakes of the ports, and one function that wires the use cases to them.
+
+Storage is adapters.memory.storage, the in-memory store with transaction semantics
+that the storage contract tests hold to the same standard as the SQL adapters.
+"""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from types import TracebackType
-from typing import Self
 
 from adapters.memory.clock import ManualClock, SequentialIds
 from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
+from adapters.memory.storage import InMemoryStore
 from application.events import Event
 from application.instruments import InstrumentCatalog
 from application.ledger import Ledger, PositionDefaults
 from application.ports.events import EventSubscription
 from application.ports.market_data import PriceUpdate
 from application.ports.risk import RiskVerdict
+from application.ports.storage import UnitOfWork
 from application.ports.venue import ExecutionReport, ReportKind, VenueEventHandler
 from application.risk import RiskChain
 from application.use_cases.cancel_order import CancelOrder
 from application.use_cases.place_order import PlaceOrder
 from application.use_cases.queries import GetOrder, ListFills, ListOrders, Valuation
-from domain.account import Account
 from domain.fill import Fill, Liquidity
 from domain.instrument import Instrument, MarginBracket
-from domain.order import Order, OrderStatus
+from domain.order import Order
 from domain.position import Position
 
 D = Decimal
@@ -56,147 +59,6 @@ ETH = Instrument(
     max_leverage=100,
     brackets=(MarginBracket(D(0), D(1_000_000), D("0.005"), D(0), 100),),
 )
-
-
-# --- storage -----------------------------------------------------------------
-
-
-class DuplicateKey(Exception):
-    """What a database's unique constraint would raise."""
-
-
-@dataclass
-class FakeDatabase:
-    """Committed state only; a unit of work changes it on commit, all at once."""
-
-    orders: dict[str, Order] = field(default_factory=dict)
-    fills: dict[str, Fill] = field(default_factory=dict)
-    positions: dict[str, Position] = field(default_factory=dict)
-    account: Account | None = None
-    events: list[Event] = field(default_factory=list)
-    commits: int = 0
-
-    def is_empty(self) -> bool:
-        return not (self.orders or self.fills or self.positions or self.events)
-
-
-class FakeOrders:
-    def __init__(self, rows: dict[str, Order]) -> None:
-        self._rows = rows
-
-    async def add(self, order: Order) -> None:
-        if order.order_id in self._rows or await self.get_by_client_id(order.client_order_id):
-            raise DuplicateKey(order.client_order_id)
-        self._rows[order.order_id] = order
-
-    async def update(self, order: Order) -> None:
-        if order.order_id not in self._rows:
-            raise KeyError(order.order_id)
-        self._rows[order.order_id] = order
-
-    async def get(self, order_id: str) -> Order | None:
-        return self._rows.get(order_id)
-
-    async def get_by_client_id(self, client_order_id: str) -> Order | None:
-        return next((o for o in self._rows.values() if o.client_order_id == client_order_id), None)
-
-    async def list(
-        self, statuses: Sequence[OrderStatus] = (), symbol: str | None = None, limit: int = 100
-    ) -> list[Order]:
-        newest_first = reversed(list(self._rows.values()))
-        rows = [
-            o
-            for o in newest_first
-            if (not statuses or o.status in statuses) and (symbol is None or o.symbol == symbol)
-        ]
-        return rows[:limit]
-
-
-class FakeFills:
-    def __init__(self, rows: dict[str, Fill]) -> None:
-        self._rows = rows
-
-    async def add(self, fill: Fill) -> bool:
-        if fill.fill_id in self._rows:
-            return False
-        self._rows[fill.fill_id] = fill
-        return True
-
-    async def list(self, order_id: str | None = None, limit: int = 100) -> list[Fill]:
-        return [f for f in self._rows.values() if order_id in (None, f.order_id)][:limit]
-
-
-class FakePositions:
-    def __init__(self, rows: dict[str, Position]) -> None:
-        self._rows = rows
-
-    async def get(self, symbol: str) -> Position | None:
-        return self._rows.get(symbol)
-
-    async def save(self, position: Position) -> None:
-        self._rows[position.symbol] = position
-
-    async def list(self) -> list[Position]:
-        return list(self._rows.values())
-
-
-class FakeAccounts:
-    def __init__(self, working: FakeDatabase) -> None:
-        self._working = working
-
-    async def get(self) -> Account | None:
-        return self._working.account
-
-    async def save(self, account: Account) -> None:
-        self._working.account = account
-
-
-class FakeJournal:
-    def __init__(self, rows: list[Event]) -> None:
-        self._rows = rows
-
-    async def append(self, event: Event) -> Event:
-        stored = event.stored_as(len(self._rows) + 1)
-        self._rows.append(stored)
-        return stored
-
-    async def after(self, sequence: int, limit: int = 1000) -> list[Event]:
-        return [e for e in self._rows if e.sequence > sequence][:limit]
-
-    async def last_sequence(self) -> int:
-        return self._rows[-1].sequence if self._rows else 0
-
-
-class FakeUnitOfWork:
-    """Works on a private copy of the database and writes it back on commit, so
-    what is not committed is rolled back and nothing leaks between transactions."""
-
-    def __init__(self, database: FakeDatabase) -> None:
-        self._database = database
-        self._working = FakeDatabase()
-
-    async def __aenter__(self) -> Self:
-        self._working = copy.deepcopy(self._database)
-        self.orders = FakeOrders(self._working.orders)
-        self.fills = FakeFills(self._working.fills)
-        self.positions = FakePositions(self._working.positions)
-        self.accounts = FakeAccounts(self._working)
-        self.events = FakeJournal(self._working.events)
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._working = FakeDatabase()
-
-    async def commit(self) -> None:
-        committed = copy.deepcopy(self._working)
-        for name in ("orders", "fills", "positions", "account", "events"):
-            setattr(self._database, name, getattr(committed, name))
-        self._database.commits += 1
 
 
 # --- the venue ---------------------------------------------------------------
@@ -308,7 +170,7 @@ class RecordingCheck:
 
 @dataclass
 class App:
-    database: FakeDatabase
+    store: InMemoryStore
     bus: InMemoryEventBus
     prices: InMemoryPriceCache
     clock: ManualClock
@@ -323,8 +185,47 @@ class App:
     valuation: Valuation
     subscription: EventSubscription | None = None
 
-    def uow(self) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.database)
+    def uow(self) -> UnitOfWork:
+        return self.store.unit_of_work()
+
+    async def orders(self) -> list[Order]:
+        """Return the committed orders, oldest first."""
+        async with self.uow() as uow:
+            return list(reversed(await uow.orders.list(limit=10_000)))
+
+    async def order(self, order_id: str) -> Order:
+        async with self.uow() as uow:
+            order = await uow.orders.get(order_id)
+        assert order is not None
+        return order
+
+    async def fills(self) -> list[Fill]:
+        async with self.uow() as uow:
+            return await uow.fills.list(limit=10_000)
+
+    async def position(self, symbol: str = "BTCUSDT") -> Position | None:
+        async with self.uow() as uow:
+            return await uow.positions.get(symbol)
+
+    async def wallet(self) -> Decimal:
+        async with self.uow() as uow:
+            account = await uow.accounts.get()
+        assert account is not None
+        return account.wallet_balance
+
+    async def journal(self) -> list[Event]:
+        async with self.uow() as uow:
+            return await uow.events.after(0)
+
+    async def is_empty(self) -> bool:
+        """Tell whether nothing but the account was ever stored."""
+        async with self.uow() as uow:
+            return not (
+                await uow.orders.list()
+                or await uow.fills.list()
+                or await uow.positions.list()
+                or await uow.events.last_sequence()
+            )
 
     def set_mark(self, symbol: str, price: object) -> None:
         self.prices.set_mark(PriceUpdate(symbol, D(str(price)), self.clock.now_ms()))
@@ -343,7 +244,7 @@ class App:
 
 def make_app(defaults: PositionDefaults | None = None) -> App:
     """Wire the use cases to fakes, as the composition root wires them to adapters."""
-    database = FakeDatabase()
+    store = InMemoryStore()
     bus = InMemoryEventBus()
     prices = InMemoryPriceCache()
     clock = ManualClock(1_000)
@@ -351,12 +252,10 @@ def make_app(defaults: PositionDefaults | None = None) -> App:
     catalog = InstrumentCatalog([BTC, ETH])
     risk = RiskChain()
 
-    def uow() -> FakeUnitOfWork:
-        return FakeUnitOfWork(database)
-
+    uow = store.unit_of_work
     ledger = Ledger(uow, bus, defaults or PositionDefaults())
     app = App(
-        database=database,
+        store=store,
         bus=bus,
         prices=prices,
         clock=clock,
