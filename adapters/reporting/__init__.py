@@ -1,6 +1,6 @@
-"""Reports of performance: a self-contained HTML page, PNG charts, and series CSV input."""
+"""Reports of performance.
 
-from adapters.reporting.html_report import write_report
-from adapters.reporting.series_io import read_equity_csv, read_returns_csv
-
-__all__ = ["read_equity_csv", "read_returns_csv", "write_report"]
+`html_report.write_report` writes a self-contained HTML page and PNG charts (needs
+matplotlib); `series_io.read_equity_csv` and `read_returns_csv` read a user's series.
+Nothing is imported here, so reading a CSV does not pay for, or require, matplotlib.
+"""

@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from adapters.reporting import write_report
 from adapters.reporting.formatting import number, percent
+from adapters.reporting.html_report import write_report
 from domain.performance import (
     ClosedTrade,
     PerformanceReport,
