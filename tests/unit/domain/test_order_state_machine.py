@@ -101,12 +101,12 @@ def test_partial_fills_then_filled_with_an_exact_average() -> None:
     order = _order(S.OPEN)
 
     order.record_fill(Decimal("0.4"), Decimal("100.1"), Decimal("0.02"), at=2)
-    assert order.status is S.PARTIALLY_FILLED
-    assert order.remaining == Decimal("0.6")
-
+    after_first = (order.status, order.remaining)
     order.record_fill(Decimal("0.6"), Decimal("100.2"), Decimal("0.03"), at=3)
-    # (0.4 × 100.1 + 0.6 × 100.2) / 1 = (40.04 + 60.12) / 1 = 100.16
+
+    assert after_first == (S.PARTIALLY_FILLED, Decimal("0.6"))
     assert order.status is S.FILLED
+    # (0.4 × 100.1 + 0.6 × 100.2) / 1 = (40.04 + 60.12) / 1 = 100.16
     assert order.filled_quantity == Decimal(1)
     assert order.average_price == Decimal("100.16")
     assert order.fees == Decimal("0.05")
