@@ -198,7 +198,9 @@ def monte_carlo_var(
     mu, cov, values = _moments(mean, covariance, positions)
     factor = _covariance_factor(cov * h)
     shocks = rng.standard_normal((n_paths, mu.size))
-    pnl = (shocks @ factor.T + mu * h) @ values
+    # (shocks L' + h mu) v == shocks (L' v) + h mu.v: the same P&L of each simulated
+    # return vector, without materialising the paths x assets scenario matrix.
+    pnl = shocks @ (factor.T @ values) + h * float(mu @ values)
     var, cvar = _empirical_tail(pnl, level)
     return RiskEstimate(VarMethod.MONTE_CARLO, level, h, var, cvar)
 
