@@ -1,8 +1,7 @@
-from decimal import Decimal as D
-
 import pytest
 
 from adapters.simulated.instruments import default_instrument, default_instruments
+from tests.unit.adapters.simulated.helpers import D
 
 
 def test_btcusdt_carries_binance_filters_and_brackets():

@@ -1,7 +1,5 @@
 """Every order type and time in force on the matching core, with hand-computed figures."""
 
-from decimal import Decimal as D
-
 from application.ports.venue import ReportKind
 from domain.fill import Liquidity
 from domain.order import OrderStatus, TimeInForce
@@ -11,6 +9,7 @@ from tests.unit.adapters.simulated.helpers import (
     LIMIT,
     SELL,
     T0,
+    D,
     fills,
     kinds,
     make_venue,
