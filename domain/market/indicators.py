@@ -454,6 +454,14 @@ class PercentileRank:
     def value(self) -> float | None:
         return self._value
 
+    def quantile(self, q: float) -> float | None:
+        """Return the window value at quantile q in [0, 1] (nearest rank, lower); O(1)."""
+        if not 0.0 <= q <= 1.0:
+            raise ValueError("q must be in [0, 1]")
+        if self._value is None:
+            return None
+        return self._sorted[int(q * (len(self._sorted) - 1))]
+
     def update(self, x: float) -> float | None:
         if math.isnan(x):
             raise ValueError("cannot rank NaN")

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -112,10 +114,6 @@ def test_only_closed_one_minute_candles_are_accepted() -> None:
     aggregator = TimeframeAggregator(Timeframe.H1)
     bar = random_minutes(1)[0]
     with pytest.raises(ValueError, match="closed 1m"):
-        aggregator.update(Candle(**{**_fields(bar), "closed": False}))
+        aggregator.update(dataclasses.replace(bar, closed=False))
     with pytest.raises(ValueError, match="longer than 1m"):
         TimeframeAggregator(Timeframe.M1)
-
-
-def _fields(bar: Candle) -> dict[str, object]:
-    return {name: getattr(bar, name) for name in Candle.__dataclass_fields__}

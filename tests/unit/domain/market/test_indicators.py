@@ -40,7 +40,10 @@ def ohlcv() -> pd.DataFrame:
 
 def feed(update: Callable[..., float | None], *columns: pd.Series) -> np.ndarray:
     rows = zip(*(c.to_numpy() for c in columns), strict=True)
-    return np.array([np.nan if (v := update(*map(float, row))) is None else v for row in rows])
+    out: np.ndarray = np.array(
+        [np.nan if (v := update(*map(float, row))) is None else v for row in rows]
+    )
+    return out
 
 
 def wilder(values: np.ndarray, n: int) -> np.ndarray:
@@ -59,12 +62,14 @@ def true_range(df: pd.DataFrame) -> np.ndarray:
     ranges = pd.concat(
         [df["high"] - df["low"], (df["high"] - prev).abs(), (df["low"] - prev).abs()], axis=1
     )
-    return ranges.max(axis=1).to_numpy()  # row 0 has only high - low
+    out: np.ndarray = ranges.max(axis=1).to_numpy()  # row 0 has only high - low
+    return out
 
 
-def assert_matches(got: np.ndarray, expected: np.ndarray, rtol: float = 1e-9) -> None:
-    np.testing.assert_array_equal(np.isnan(got), np.isnan(np.asarray(expected, dtype=float)))
-    np.testing.assert_allclose(got, expected, rtol=rtol, atol=1e-9)
+def assert_matches(got: np.ndarray, expected: object, rtol: float = 1e-9) -> None:
+    want = np.asarray(expected, dtype=float)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=1e-9)
 
 
 @pytest.mark.parametrize("period", [1, 5, 20])
@@ -247,6 +252,19 @@ def test_percentile_rank_matches_pandas_rolling_rank_with_ties() -> None:
     values = pd.Series(np.random.default_rng(5).integers(0, 12, 400).astype(float))
     expected = values.rolling(25).rank(pct=True)
     assert_matches(feed(PercentileRank(25).update, values), expected, rtol=1e-12)
+
+
+def test_percentile_rank_quantiles_read_the_sorted_window() -> None:
+    rank = PercentileRank(5)
+    for x in [5.0, 1.0, 4.0, 2.0]:
+        rank.update(x)
+    assert rank.quantile(0.5) is None  # not warm yet
+    rank.update(3.0)
+    assert [rank.quantile(q) for q in (0.0, 0.5, 1.0)] == [1.0, 3.0, 5.0]
+    rank.update(0.0)  # 5.0 leaves the window
+    assert rank.quantile(1.0) == 4.0
+    with pytest.raises(ValueError, match="q must"):
+        rank.quantile(1.5)
 
 
 def test_running_sums_stay_exact_over_a_long_run_far_from_zero() -> None:
