@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
+from adapters.simulated.config import VenueConfig
 from adapters.simulated.matching import SimulatedVenue
 from application.ports.clock import Clock
 from application.ports.market_data import PriceHandler, PriceUpdate
@@ -34,12 +35,22 @@ class PriceSource(Protocol):
     def price_at(self, symbol: str, ts: int) -> Decimal: ...
 
 
-class SimulatedExchange:
-    """The paper venue: implements Exchange and PriceFeed.
+def paper_venue(
+    instruments: Iterable[Instrument],
+    wallet: Decimal,
+    clock: Clock,
+    config: VenueConfig | None = None,
+) -> SimulatedVenue:
+    """Build a core whose ids never repeat those of an earlier run on the same clock.
 
-    The core's `first_id` should exceed every id an earlier run handed out; for a
-    paper venue restarted on the wall clock, `clock.now_ms() * 1000` does.
+    Ids start at now × 1000, so they stay unique across restarts as long as a run
+    hands out fewer than a thousand ids per millisecond it lives.
     """
+    return SimulatedVenue(instruments, wallet, config, first_id=clock.now_ms() * 1000)
+
+
+class SimulatedExchange:
+    """The paper venue: implements Exchange and PriceFeed over a SimulatedVenue."""
 
     def __init__(
         self,
@@ -48,6 +59,8 @@ class SimulatedExchange:
         clock: Clock,
         interval_ms: int = 1000,
     ) -> None:
+        if interval_ms <= 0:
+            raise ValueError(f"interval_ms must be > 0, got {interval_ms}")
         self._core = core
         self._prices = prices
         self._clock = clock

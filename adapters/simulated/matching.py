@@ -9,8 +9,8 @@ until a fill or a funding payment changes them.
 
 Identifiers come from one counter: exchange order ids are its values as text and
 fill ids are f"{exchange_order_id}-{n}". A restart must give `first_id` a value
-above every id the previous run handed out (the paper adapter derives it from the
-clock), or fill ids would repeat and the ledger would drop them as duplicates.
+above every id the previous run handed out (`exchange.paper_venue` derives it from
+the clock), or fill ids would repeat and the ledger would drop them as duplicates.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from dataclasses import replace
 from decimal import Decimal
 
+from adapters.simulated.book import RestingBook
 from adapters.simulated.config import VenueConfig
-from adapters.simulated.quotes import Quoter, fires, fires_on_fall, trigger_price
+from adapters.simulated.quotes import Quoter, fires, trigger_price
 from application.ports.venue import ExecutionReport, FundingPayment, ReportKind, VenueEvent
 from domain.account import Account, AccountSummary, check_leverage, summarize
 from domain.errors import InvalidInput
@@ -30,9 +31,6 @@ from domain.numbers import ZERO, floor_to, money, sign
 from domain.order import Order, OrderRequest, OrderStatus, OrderType, Side, TimeInForce
 from domain.position import MarginMode, Position, liquidation_price
 
-_NEG_INF = Decimal("-Infinity")
-_POS_INF = Decimal("Infinity")
-_NO_BOUNDS = (_NEG_INF, _POS_INF)
 LIQUIDATION_PREFIX = "liq-"
 
 
@@ -53,9 +51,7 @@ class SimulatedVenue:
         self._quoters = {s: Quoter(i, self._config) for s, i in self._instruments.items()}
         self._account = Account(self._config.asset, wallet)
         self._positions: dict[str, Position] = {}
-        self._books: dict[str, dict[str, Order]] = {s: {} for s in self._instruments}
-        self._resting: dict[str, Order] = {}
-        self._bounds = dict.fromkeys(self._instruments, _NO_BOUNDS)
+        self._book = RestingBook(self._instruments)
         self._last: dict[str, Decimal] = {}
         self._liquidation: dict[str, tuple[int, Decimal]] = {}
         self._liquidation_stale = False
@@ -83,7 +79,7 @@ class SimulatedVenue:
 
     def open_orders(self, symbol: str | None = None) -> list[Order]:
         """Return copies of the resting orders, oldest first."""
-        return [replace(o) for o in self._resting.values() if symbol in (None, o.symbol)]
+        return [replace(o) for o in self._book if symbol in (None, o.symbol)]
 
     def last_price(self, symbol: str) -> Decimal | None:
         return self._last.get(symbol)
@@ -108,20 +104,19 @@ class SimulatedVenue:
         elif mine.type is OrderType.LIMIT:
             self._arrive_limit(mine, ts, reports)
         else:
-            self._rest(mine)
+            self._book.add(mine)
         return reports
 
     def cancel(self, client_order_id: str, ts: int) -> list[ExecutionReport]:
         """Cancel a resting order; an unknown or finished one is rejected."""
-        order = self._resting.get(client_order_id)
+        order = self._book.get(client_order_id)
         if order is None:
             return [
                 ExecutionReport(
                     ReportKind.REJECTED, client_order_id, ts, None, "Unknown order sent."
                 )
             ]
-        self._unrest(order)
-        self._rebound(order.symbol)
+        self._book.remove(order)
         order.transition(OrderStatus.CANCELED, ts)
         return [_report(ReportKind.CANCELED, order, ts, order.exchange_order_id)]
 
@@ -129,14 +124,13 @@ class SimulatedVenue:
 
     def on_price(self, symbol: str, price: Decimal, ts: int) -> list[VenueEvent]:
         """Take a new last price (= mark): settle funding, match, then liquidate."""
-        if not price > ZERO:
-            raise InvalidInput("price", f"must be > 0, got {price}")
+        if not price.is_finite() or price <= ZERO:
+            raise InvalidInput("price", f"must be finite and > 0, got {price}")
         self._last[symbol] = price
         events: list[VenueEvent] = []
         if ts >= self._next_funding:
             self._settle_funding(ts, events)
-        low, high = self._bounds.get(symbol, _NO_BOUNDS)
-        if price <= low or price >= high:
+        if self._book.may_fire(symbol, price):
             self._match(symbol, price, ts, events)
         if self._liquidation_stale:
             self._refresh_liquidation()
@@ -160,14 +154,13 @@ class SimulatedVenue:
             self._instrument(order.symbol)
         self._account = Account(self._config.asset, wallet)
         self._positions = restored
-        self._books = {s: {} for s in self._instruments}
-        self._resting = {}
+        self._book.clear()
         for order in orders:
             if order.exchange_order_id is None:
                 order.exchange_order_id = self._take_id()
             elif order.exchange_order_id.isdigit():
                 self._next_id = max(self._next_id, int(order.exchange_order_id) + 1)
-            self._rest(order)
+            self._book.add(order)
         self._next_funding = -1
         self._liquidation_stale = True
         self._refresh_liquidation()
@@ -178,7 +171,7 @@ class SimulatedVenue:
         instrument = self._instruments.get(order.symbol)
         if instrument is None:
             return f"Invalid symbol: {order.symbol!r} is not listed."
-        if order.client_order_id in self._resting:
+        if order.client_order_id in self._book:
             return "Duplicate clientOrderId."
         last = self._last.get(order.symbol)
         try:
@@ -258,38 +251,37 @@ class SimulatedVenue:
         if tif in (TimeInForce.IOC, TimeInForce.FOK):
             reports.append(self._expire(order, ts, f"{tif.value} order expired unfilled."))
             return
-        self._rest(order)
+        self._book.add(order)
 
     # -- matching ------------------------------------------------------------------
 
     def _match(self, symbol: str, price: Decimal, ts: int, events: list[VenueEvent]) -> None:
-        for order in list(self._books[symbol].values()):
+        for order in self._book.orders(symbol):
             if not fires(order, price):
                 continue
             if order.type is OrderType.LIMIT:
                 self._fill_resting(order, ts, events)
             else:
                 self._trigger(order, price, ts, events)
-        self._rebound(symbol)
 
     def _fill_resting(self, order: Order, ts: int, events: list[VenueEvent]) -> None:
         quantity = self._step_quantity(order)
         if order.reduce_only:
             quantity = min(quantity, self._closable(order))
             if quantity == ZERO:
-                self._unrest(order)
+                self._book.remove(order)
                 events.append(self._expire(order, ts, "ReduceOnly order: no position to reduce."))
                 return
         price = trigger_price(order)
         events.append(self._execute(order, quantity, price, Liquidity.MAKER, ts))
         if order.status is OrderStatus.FILLED:
-            self._unrest(order)
+            self._book.remove(order)
         elif order.reduce_only and self._closable(order) == ZERO:
-            self._unrest(order)
+            self._book.remove(order)
             events.append(self._expire(order, ts, "ReduceOnly order: position closed."))
 
     def _trigger(self, order: Order, price: Decimal, ts: int, events: list[VenueEvent]) -> None:
-        self._unrest(order)
+        self._book.remove(order)
         quantity = order.remaining
         if order.reduce_only:
             quantity = min(quantity, self._closable(order))
@@ -399,13 +391,12 @@ class SimulatedVenue:
             self._refresh_liquidation()
 
     def _liquidate(self, symbol: str, ts: int, events: list[VenueEvent]) -> None:
-        for order in list(self._books[symbol].values()):
-            self._unrest(order)
+        for order in self._book.orders(symbol):
+            self._book.remove(order)
             order.transition(OrderStatus.CANCELED, ts)
             events.append(
                 _report(ReportKind.CANCELED, order, ts, order.exchange_order_id, "liquidation")
             )
-        self._rebound(symbol)
         position = self._positions[symbol]
         exchange_id = self._take_id()
         client_id = f"{LIQUIDATION_PREFIX}{symbol}-{exchange_id}"
@@ -431,27 +422,9 @@ class SimulatedVenue:
 
     # -- book keeping ------------------------------------------------------------------
 
-    def _rest(self, order: Order) -> None:
-        self._books[order.symbol][order.client_order_id] = order
-        self._resting[order.client_order_id] = order
-        self._rebound(order.symbol)
-
-    def _unrest(self, order: Order) -> None:
-        del self._books[order.symbol][order.client_order_id]
-        del self._resting[order.client_order_id]
-
-    def _rebound(self, symbol: str) -> None:
-        low, high = _NO_BOUNDS
-        for order in self._books[symbol].values():
-            if fires_on_fall(order):
-                low = max(low, trigger_price(order))
-            else:
-                high = min(high, trigger_price(order))
-        self._bounds[symbol] = (low, high)
-
     def _order_margin(self) -> Decimal:
         total = ZERO
-        for order in self._resting.values():
+        for order in self._book:
             if order.type is OrderType.LIMIT and not order.reduce_only:
                 opening = self._opening_quantity(order.symbol, order.side, order.remaining)
                 total += opening * trigger_price(order) / self._leverage(order.symbol)

@@ -4,14 +4,25 @@ import asyncio
 
 from adapters.memory.clock import ManualClock
 from adapters.simulated.config import VenueConfig
-from adapters.simulated.exchange import SimulatedExchange
+from adapters.simulated.exchange import SimulatedExchange, paper_venue
 from adapters.simulated.instruments import default_instruments
 from adapters.simulated.matching import SimulatedVenue
 from adapters.simulated.replay import DEFAULT_START_PRICES, DeterministicPriceReplay
 from application.ports.market_data import PriceFeed, PriceUpdate
 from application.ports.venue import Exchange, ExecutionReport, FundingPayment, ReportKind
 from domain.position import Position
-from tests.unit.adapters.simulated.helpers import BTC, BUY, ETH, HOUR, LIMIT, T0, D, kinds, order
+from tests.unit.adapters.simulated.helpers import (
+    BTC,
+    BUY,
+    ETH,
+    HOUR,
+    LIMIT,
+    T0,
+    D,
+    fills,
+    kinds,
+    order,
+)
 
 
 class SetPrices:
@@ -190,3 +201,20 @@ async def test_with_the_deterministic_replay_prices_follow_the_seeded_path():
 
     assert prices == [replay.price_at(BTC, T0), replay.price_at(BTC, T0 + 60_000)]
     assert core.last_price(BTC) == prices[-1]
+
+
+async def test_a_paper_venue_restarted_later_never_repeats_an_id():
+    clock = ManualClock(T0)
+    first = paper_venue(default_instruments(), D(10000), clock, VenueConfig(spread_ticks=D(0)))
+    first.on_price(BTC, D("50000.0"), T0)
+    before = first.submit(order("a", BUY), T0)
+    clock.advance(1)
+    second = paper_venue(default_instruments(), D(10000), clock, VenueConfig(spread_ticks=D(0)))
+    second.on_price(BTC, D("50000.0"), T0 + 1)
+
+    after = second.submit(order("b", BUY), T0 + 1)
+
+    assert before[0].exchange_order_id == str(T0 * 1000)
+    ids_before = {r.exchange_order_id for r in before} | {f.fill.fill_id for f in fills(before)}
+    ids_after = {r.exchange_order_id for r in after} | {f.fill.fill_id for f in fills(after)}
+    assert ids_before.isdisjoint(ids_after)

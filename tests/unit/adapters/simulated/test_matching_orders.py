@@ -1,6 +1,9 @@
 """Every order type and time in force on the matching core, with hand-computed figures."""
 
+import pytest
+
 from application.ports.venue import ReportKind
+from domain.errors import InvalidInput
 from domain.fill import Liquidity
 from domain.order import OrderStatus, TimeInForce
 from tests.unit.adapters.simulated.helpers import (
@@ -262,3 +265,12 @@ def test_the_callers_order_is_never_mutated():
         D(0),
         None,
     )
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "NaN", "Infinity"])
+def test_a_bad_price_fails_fast(bad):
+    venue = make_venue()
+
+    with pytest.raises(InvalidInput):
+        venue.on_price(BTC, D(bad), T0 + 1)
+    assert venue.last_price(BTC) == D("50000.0")
