@@ -28,6 +28,7 @@ from domain.order import Order, OrderStatus
 from domain.position import MarginMode, Position
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+_UNFILLABLE = (OrderStatus.FILLED, OrderStatus.REJECTED)
 
 
 class PositionDefaults:
@@ -43,8 +44,11 @@ class PositionDefaults:
         self.margin_mode = margin_mode
         self._per_symbol = per_symbol or {}
 
+    def leverage_for(self, symbol: str) -> int:
+        return self._per_symbol.get(symbol, self.leverage)
+
     def new_position(self, symbol: str) -> Position:
-        leverage = self._per_symbol.get(symbol, self.leverage)
+        leverage = self.leverage_for(symbol)
         return Position(symbol=symbol, leverage=leverage, margin_mode=self.margin_mode)
 
 
@@ -105,6 +109,8 @@ class Ledger:
                 changes = await self._settle_funding(uow, venue_event)
             else:
                 changes = await self._apply_report(uow, venue_event)
+            if not changes:
+                return []
             stored = [await uow.events.append(change) for change in changes]
             await uow.commit()
         return stored
@@ -125,13 +131,18 @@ class Ledger:
         self, uow: UnitOfWork, order: Order, report: ExecutionReport
     ) -> list[Event]:
         fill = report.fill
-        if fill is None or not await uow.fills.add(fill):
+        if fill is None or fill.quantity > order.remaining or order.status in _UNFILLABLE:
+            return []  # not applicable to this order: reconciliation settles it
+        if not await uow.fills.add(fill):
             return []  # a fill seen before: applying it twice would double the position
         if order.status is OrderStatus.NEW:
             order.accept(report.exchange_order_id or "", report.ts)
         if report.exchange_order_id and not order.exchange_order_id:
             order.exchange_order_id = report.exchange_order_id
-        order.record_fill(fill.quantity, fill.price, fill.fee, fill.ts)
+        if order.status.is_final:
+            order.record_late_fill(fill.quantity, fill.price, fill.fee, fill.ts)
+        else:
+            order.record_fill(fill.quantity, fill.price, fill.fee, fill.ts)
         await uow.orders.update(order)
         position = await self._position(uow, fill.symbol)
         realized = position.apply_fill(fill)

@@ -51,6 +51,7 @@ class Instrument:
     max_leverage: int
     brackets: tuple[MarginBracket, ...]
     max_qty: Decimal = Decimal("1000000")
+    max_price: Decimal = Decimal("10000000")
 
     def __post_init__(self) -> None:
         if not self.symbol or not self.symbol.isalnum() or not self.symbol.isupper():
@@ -73,6 +74,8 @@ class Instrument:
         """Raise InvalidInput unless `price` is positive and on the tick."""
         if price <= ZERO:
             raise InvalidInput(field, f"must be > 0, got {price}")
+        if price > self.max_price:
+            raise InvalidInput(field, f"{price} is above the maximum {self.max_price}")
         if not is_multiple(price, self.tick_size):
             raise InvalidInput(field, f"{price} is not a multiple of tick size {self.tick_size}")
 
@@ -80,14 +83,14 @@ class Instrument:
         """Raise InvalidInput unless `quantity` is within bounds and on the step."""
         if quantity <= ZERO:
             raise InvalidInput(field, f"must be > 0, got {quantity}")
+        if quantity > self.max_qty:
+            raise InvalidInput(field, f"{quantity} is above the maximum {self.max_qty}")
         if not is_multiple(quantity, self.step_size):
             raise InvalidInput(
                 field, f"{quantity} is not a multiple of step size {self.step_size}"
             )
         if quantity < self.min_qty:
             raise InvalidInput(field, f"{quantity} is below the minimum {self.min_qty}")
-        if quantity > self.max_qty:
-            raise InvalidInput(field, f"{quantity} is above the maximum {self.max_qty}")
 
     def check_notional(self, quantity: Decimal, price: Decimal) -> None:
         """Raise InvalidInput when quantity × price is below the minimum notional."""

@@ -37,7 +37,13 @@ def parse_positive(value: object, field: str) -> Decimal:
 
 def is_multiple(value: Decimal, increment: Decimal) -> bool:
     """Tell whether `value` is a whole number of `increment`s."""
-    return increment == ZERO or (value % increment) == ZERO
+    if increment == ZERO:
+        return True
+    try:
+        return (value % increment) == ZERO
+    except InvalidOperation:
+        # The quotient needs more digits than the context has: far off any sane grid.
+        return False
 
 
 def floor_to(value: Decimal, increment: Decimal) -> Decimal:

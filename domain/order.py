@@ -174,17 +174,51 @@ class Order:
         self.transition(OrderStatus.REJECTED, at)
 
     def record_fill(self, quantity: Decimal, price: Decimal, fee: Decimal, at: int) -> None:
-        """Add an execution: raise the filled quantity and move to (partially) filled."""
+        """Add an execution: raise the filled quantity and move to (partially) filled.
+
+        Checks everything before changing anything, so a refused fill leaves the
+        order as it was.
+        """
+        self._check_fill(quantity)
+        target = (
+            OrderStatus.FILLED
+            if self.filled_quantity + quantity == self.quantity
+            else OrderStatus.PARTIALLY_FILLED
+        )
+        if not can_transition(self.status, target):
+            raise IllegalTransition(
+                f"order {self.client_order_id}: a fill cannot move "
+                f"{self.status.value} -> {target.value}"
+            )
+        self._add_fill(quantity, price, fee)
+        self.transition(target, at)
+
+    def record_late_fill(self, quantity: Decimal, price: Decimal, fee: Decimal, at: int) -> None:
+        """Book a fill that the venue executed before it canceled or expired the order.
+
+        Venues may report a cancel before the trade that preceded it; the fill is
+        real, so it counts, and the final status stays.
+        """
+        if self.status not in (OrderStatus.CANCELED, OrderStatus.EXPIRED):
+            raise IllegalTransition(
+                f"order {self.client_order_id}: a late fill needs a canceled or expired "
+                f"order, not {self.status.value}"
+            )
+        self._check_fill(quantity)
+        self._add_fill(quantity, price, fee)
+        self.updated_at = at
+
+    def _check_fill(self, quantity: Decimal) -> None:
         if quantity <= ZERO or quantity > self.remaining:
             raise InvalidInput(
                 "fill.quantity", f"{quantity} does not fit the remaining {self.remaining}"
             )
+
+    def _add_fill(self, quantity: Decimal, price: Decimal, fee: Decimal) -> None:
         notional = (self.average_price or ZERO) * self.filled_quantity + price * quantity
         self.filled_quantity += quantity
         self.average_price = notional / self.filled_quantity
         self.fees += fee
-        full = self.filled_quantity == self.quantity
-        self.transition(OrderStatus.FILLED if full else OrderStatus.PARTIALLY_FILLED, at)
 
 
 def new_order(request: OrderRequest, order_id: str, client_order_id: str, at: int) -> Order:
@@ -203,4 +237,3 @@ def new_order(request: OrderRequest, order_id: str, client_order_id: str, at: in
         created_at=at,
         updated_at=at,
     )
-

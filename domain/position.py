@@ -58,45 +58,53 @@ class Position:
         return instrument.bracket_for(notional).maintenance_margin(notional)
 
     def apply_fill(self, fill: Fill) -> Decimal:
-        """Apply an execution and return the PnL it realised (before fees)."""
+        """Apply an execution and return the PnL it realised (before fees).
+
+        In isolated mode the position's margin grows by what an opening fill
+        allocates less its fee, keeps the realised PnL and fee of a partial close,
+        and is released entirely when the position goes flat; after a flip only
+        the new leg is margined.
+        """
         if fill.symbol != self.symbol:
             raise InvalidInput("fill.symbol", f"{fill.symbol} does not match {self.symbol}")
         delta = fill.signed_quantity
-        realized = ZERO
         if self.quantity == ZERO or sign(delta) == self.side:
             self._increase(delta, fill.price)
+            realized = ZERO
+            self._allocate(-fill.fee)
         else:
-            realized = self._reduce(delta, fill.price)
+            realized = self._reduce(delta, fill.price, fill.fee)
         self.realized_pnl += realized
         self.fees += fill.fee
-        if self.margin_mode is MarginMode.ISOLATED:
-            self.isolated_margin += realized - fill.fee
         self.updated_at = fill.ts
         return realized
+
+    def _allocate(self, amount: Decimal) -> None:
+        if self.margin_mode is MarginMode.ISOLATED:
+            self.isolated_margin += amount
 
     def _increase(self, delta: Decimal, price: Decimal) -> None:
         size = abs(self.quantity)
         added = abs(delta)
         self.entry_price = (size * self.entry_price + added * price) / (size + added)
         self.quantity += delta
-        if self.margin_mode is MarginMode.ISOLATED:
-            self.isolated_margin += added * price / self.leverage
+        self._allocate(added * price / self.leverage)
 
-    def _reduce(self, delta: Decimal, price: Decimal) -> Decimal:
+    def _reduce(self, delta: Decimal, price: Decimal, fee: Decimal) -> Decimal:
         size = abs(self.quantity)
         closing = min(abs(delta), size)
         realized = closing * (price - self.entry_price) * self.side
-        if self.margin_mode is MarginMode.ISOLATED:
-            self.isolated_margin -= self.isolated_margin * closing / size
         left_over = abs(delta) - closing
         self.quantity += sign(delta) * closing
-        if self.quantity == ZERO:
-            self.entry_price = ZERO
-            if self.margin_mode is MarginMode.ISOLATED:
-                # What is left of the isolated margin returns to the wallet: nothing is held.
-                self.isolated_margin = ZERO
+        if self.quantity != ZERO:
+            self._allocate(realized - fee - self.isolated_margin * closing / size)
+            return realized
+        # Flat: the isolated margin, PnL and fee all settle in the wallet.
+        self.entry_price = ZERO
+        self.isolated_margin = ZERO
         if left_over > ZERO:
             self._increase(sign(delta) * left_over, price)
+            self._allocate(-fee)
         return realized
 
     def apply_funding(self, rate: Decimal, mark: Decimal, at: int) -> Decimal:

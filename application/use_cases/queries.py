@@ -6,8 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from application.events import Event
 from application.instruments import InstrumentCatalog
-from application.ledger import UnitOfWorkFactory
+from application.ledger import PositionDefaults, UnitOfWorkFactory
 from application.ports.market_data import PriceCache
 from domain.account import AccountSummary, summarize
 from domain.errors import NotFound
@@ -69,11 +70,16 @@ class Valuation:
     """Value positions and the account at the latest marks."""
 
     def __init__(
-        self, uow: UnitOfWorkFactory, prices: PriceCache, instruments: InstrumentCatalog
+        self,
+        uow: UnitOfWorkFactory,
+        prices: PriceCache,
+        instruments: InstrumentCatalog,
+        defaults: PositionDefaults | None = None,
     ) -> None:
         self._uow = uow
         self._prices = prices
         self._instruments = instruments
+        self._defaults = defaults or PositionDefaults()
 
     async def positions(self, include_flat: bool = False) -> list[PositionView]:
         async with self._uow() as uow:
@@ -104,7 +110,8 @@ class Valuation:
             price = order.price or order.stop_price or self._prices.mark(order.symbol)
             if price is None or order.reduce_only:
                 continue
-            total += order.remaining * price / leverage.get(order.symbol, 1)
+            fallback = self._defaults.leverage_for(order.symbol)
+            total += order.remaining * price / leverage.get(order.symbol, fallback)
         return total
 
     def _view(self, position: Position, book: list[Position], wallet: Decimal) -> PositionView:
@@ -129,3 +136,18 @@ class Valuation:
     def _mark(self, position: Position) -> Decimal:
         mark = self._prices.mark(position.symbol)
         return mark if mark is not None else position.entry_price
+
+
+class ReadEvents:
+    """Read the event journal by sequence number, for replays and resumption."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def execute(self, after_sequence: int, limit: int = 1000) -> list[Event]:
+        async with self._uow() as uow:
+            return await uow.events.after(after_sequence, limit)
+
+    async def last_sequence(self) -> int:
+        async with self._uow() as uow:
+            return await uow.events.last_sequence()

@@ -247,12 +247,6 @@ async def test_the_account_must_exist() -> None:
         await make_app().valuation.account()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Valuation prices open orders of a symbol without a position at 1× "
-    "(application/use_cases/queries.py:107, leverage.get(order.symbol, 1)) although "
-    "the order will open at the default 10×",
-)
 async def test_order_margin_uses_the_leverage_the_order_will_open_at(app: App) -> None:
     await _rest(app, price="10000", quantity="1")
 

@@ -8,7 +8,6 @@ import pytest
 
 from application.events import EventKind
 from application.ports.venue import ExecutionReport, FundingPayment, ReportKind
-from domain.errors import IllegalTransition, InvalidInput
 from domain.order import Order, OrderRequest, OrderStatus, OrderType, Side, new_order
 from tests.unit.application.fakes import App, accepted, canceled, filled, make_app
 
@@ -154,8 +153,9 @@ async def test_a_fill_that_fails_is_rolled_back_whole(app: App) -> None:
     await app.published()
     commits = app.store.commits
 
-    with pytest.raises(InvalidInput):  # 0.6 more does not fit the 0.4 left
-        await app.ledger.apply([filled(order, "10000", quantity="0.6", fill_id="f-2")])
+    # 0.6 more does not fit the 0.4 left: the ledger refuses it whole and leaves the
+    # anomaly to reconciliation rather than stalling every later report.
+    await app.ledger.apply([filled(order, "10000", quantity="0.6", fill_id="f-2")])
 
     assert app.store.commits == commits
     assert await app.published() == []
@@ -169,12 +169,6 @@ async def test_a_fill_that_fails_is_rolled_back_whole(app: App) -> None:
     assert (await app.order("o-1")).status is OrderStatus.FILLED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IllegalTransition,
-    reason="a fill reported after the cancel (REST cancel answer before the WebSocket "
-    "trade) raises CANCELED -> PARTIALLY_FILLED and is lost (application/ledger.py:134)",
-)
 async def test_a_fill_that_arrives_after_the_cancel_is_still_booked(app: App) -> None:
     order = await _recorded(app)
     await app.ledger.apply([accepted(order), filled(order, "10000", "0", "0.4", "f-1")])

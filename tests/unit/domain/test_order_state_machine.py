@@ -166,11 +166,6 @@ def test_a_filled_order_takes_no_more_fills() -> None:
     assert order.filled_quantity == Decimal(1)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="record_fill mutates filled_quantity, average_price and fees before the "
-    "transition check raises (domain/order.py:182-187)",
-)
 @pytest.mark.parametrize("status", [S.NEW, S.CANCELED, S.EXPIRED], ids=str)
 def test_a_fill_the_table_forbids_leaves_the_order_unchanged(status: OrderStatus) -> None:
     order = _order(status)

@@ -200,11 +200,6 @@ def test_isolated_margin_follows_opens_reductions_and_funding() -> None:
     assert position.isolated_margin == Decimal("1200.84")  # long pays 1 × 10,000 × 0.0001
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="apply_fill adds realised − fee to isolated_margin after _reduce has zeroed "
-    "it for a flat position (domain/position.py:72-73 vs 95-97)",
-)
 def test_closing_an_isolated_position_leaves_no_margin() -> None:
     position = _isolated()
     position.apply_fill(_fill(BUY, 1, 10_000, "4"))
@@ -215,11 +210,6 @@ def test_closing_an_isolated_position_leaves_no_margin() -> None:
     assert position.isolated_margin == 0  # got 100 − 4 = 96
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the PnL realised by the closed leg of a flip is added to the margin of the "
-    "new leg (domain/position.py:72-73)",
-)
 def test_an_isolated_flip_margins_only_the_new_leg() -> None:
     position = _isolated()
     position.apply_fill(_fill(BUY, 1, 100))
