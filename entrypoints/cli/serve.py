@@ -1,0 +1,74 @@
+"""`autotrader serve`: run the service in the foreground until SIGTERM or Ctrl-C."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+import click
+from pydantic import ValidationError
+
+from entrypoints.logs import configure_logging
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(serve)
+
+
+@click.command()
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML settings file; AUTOTRADER_* variables override it.",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="AUTOTRADER_DATA_DIR",
+    help="Where the SQLite database lives (env AUTOTRADER_DATA_DIR; default: per-user dir).",
+)
+@click.option("--grpc-port", type=click.IntRange(0, 65535), help="Port (default 50051).")
+@click.option("--grpc-host", help="Interface to listen on (default 127.0.0.1).")
+def serve(
+    config_file: Path | None, data_dir: Path | None, grpc_port: int | None, grpc_host: str | None
+) -> None:
+    """Run the trading service (paper mode on the embedded default unless configured)."""
+    from entrypoints.runtime import Service, StartupError
+    from entrypoints.settings import load_settings
+
+    try:
+        settings = load_settings(
+            config_file, data_dir=data_dir, grpc_port=grpc_port, grpc_host=grpc_host
+        )
+    except (ValidationError, FileNotFoundError) as error:
+        click.echo(f"error: invalid configuration:\n{error}", err=True)
+        sys.exit(2)
+    configure_logging(settings.log_level, settings.log_format)
+    try:
+        asyncio.run(_run(Service(settings)))
+    except StartupError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
+async def _run(service: object) -> None:
+    from entrypoints.runtime import Service
+
+    assert isinstance(service, Service)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    assert service.grpc is not None
+    click.echo(
+        f"autotrader {service.settings.mode} mode listening on "
+        f"{service.settings.grpc_host}:{service.grpc.port} (data: {service.settings.data_dir})",
+        err=True,
+    )
+    await stop.wait()
+    click.echo("shutting down ...", err=True)
+    await service.stop()

@@ -1,0 +1,101 @@
+"""The composition root: the only place that knows which adapter serves which port."""
+
+from __future__ import annotations
+
+from dependency_injector import containers, providers
+
+from adapters.memory.clock import UuidIds, WallClock
+from adapters.memory.event_bus import InMemoryEventBus
+from adapters.memory.prices import InMemoryPriceCache
+from adapters.simulated.config import VenueConfig
+from adapters.simulated.exchange import SimulatedExchange
+from adapters.simulated.instruments import default_instruments
+from adapters.simulated.matching import SimulatedVenue
+from adapters.simulated.replay import DeterministicPriceReplay
+from adapters.sql.engine import create_engine
+from adapters.sql.unit_of_work import SqlaUnitOfWorkFactory
+from application.instruments import InstrumentCatalog
+from application.ledger import Ledger, PositionDefaults
+from application.risk import RiskChain
+from application.use_cases.cancel_order import CancelOrder
+from application.use_cases.place_order import PlaceOrder
+from application.use_cases.queries import GetOrder, ListFills, ListOrders, ReadEvents, Valuation
+from domain.position import MarginMode
+from entrypoints.settings import Settings
+
+
+class Container(containers.DeclarativeContainer):
+    """Everything the service runs on, built from Settings."""
+
+    settings: providers.Dependency[Settings] = providers.Dependency(instance_of=Settings)
+
+    clock = providers.Singleton(WallClock)
+    ids = providers.Singleton(UuidIds)
+    prices = providers.Singleton(InMemoryPriceCache)
+    bus = providers.Singleton(InMemoryEventBus)
+    instruments = providers.Singleton(InstrumentCatalog)
+
+    engine = providers.Singleton(create_engine, settings.provided.database)
+    uow = providers.Singleton(SqlaUnitOfWorkFactory, engine)
+
+    venue_instruments = providers.Callable(default_instruments)
+    venue_config = providers.Factory(
+        VenueConfig,
+        maker_fee_rate=settings.provided.paper.maker_fee,
+        taker_fee_rate=settings.provided.paper.taker_fee,
+        slippage_bps=settings.provided.paper.slippage_bps,
+        funding_rate=settings.provided.paper.funding_rate,
+        max_fill_qty=settings.provided.paper.max_fill_qty,
+        leverage=settings.provided.leverage,
+        margin_mode=providers.Factory(MarginMode, settings.provided.margin_mode),
+    )
+    simulated_venue = providers.Singleton(
+        SimulatedVenue,
+        instruments=venue_instruments,
+        wallet=settings.provided.paper.starting_balance,
+        config=venue_config,
+        # Exchange order ids must not repeat across restarts of a paper venue.
+        first_id=providers.Callable(lambda clock: clock.now_ms() * 1000, clock),
+    )
+    replay = providers.Singleton(
+        DeterministicPriceReplay,
+        symbols=settings.provided.paper.symbols,
+        seed=settings.provided.paper.seed,
+        instruments=venue_instruments,
+    )
+    simulated_exchange = providers.Singleton(
+        SimulatedExchange,
+        core=simulated_venue,
+        prices=replay,
+        clock=clock,
+        interval_ms=settings.provided.paper.tick_interval_ms,
+    )
+    exchange = providers.Selector(settings.provided.mode, paper=simulated_exchange)
+
+    position_defaults = providers.Singleton(
+        PositionDefaults,
+        leverage=settings.provided.leverage,
+        margin_mode=providers.Factory(MarginMode, settings.provided.margin_mode),
+    )
+    ledger = providers.Singleton(Ledger, uow=uow, publisher=bus, defaults=position_defaults)
+    risk = providers.Singleton(RiskChain)
+
+    place_order = providers.Factory(
+        PlaceOrder,
+        instruments=instruments,
+        prices=prices,
+        risk=risk,
+        exchange=exchange,
+        ledger=ledger,
+        uow=uow,
+        clock=clock,
+        ids=ids,
+    )
+    cancel_order = providers.Factory(CancelOrder, exchange=exchange, ledger=ledger, uow=uow)
+    get_order = providers.Factory(GetOrder, uow=uow)
+    list_orders = providers.Factory(ListOrders, uow=uow)
+    list_fills = providers.Factory(ListFills, uow=uow)
+    read_events = providers.Factory(ReadEvents, uow=uow)
+    valuation = providers.Factory(
+        Valuation, uow=uow, prices=prices, instruments=instruments, defaults=position_defaults
+    )

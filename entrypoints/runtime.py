@@ -1,0 +1,128 @@
+"""The running service: start-up order, background tasks and graceful shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+import structlog
+
+from adapters.sql.engine import dispose, migrate
+from application.ports.market_data import PriceUpdate
+from application.ports.venue import VenueEvent
+from application.use_cases.queries import OPEN_STATUSES
+from domain.order import OrderStatus
+from entrypoints.container import Container
+from entrypoints.grpc import server as grpc_server
+from entrypoints.grpc.trading_servicer import TradingServicer, TradingUseCases
+from entrypoints.settings import Settings
+
+log = structlog.get_logger("service")
+
+
+class StartupError(Exception):
+    """The service cannot start as configured; the message says what to change."""
+
+
+class Service:
+    """Wire the container's parts together, run them, and stop them in order."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.container = Container(settings=settings)
+        self.grpc: grpc_server.GrpcServer | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        if self.settings.mode != "paper":
+            raise StartupError(
+                f"mode {self.settings.mode!r} needs the Binance adapter, which this build "
+                "does not have yet; run with mode=paper"
+            )
+        c = self.container
+        await migrate(c.engine())
+        exchange = c.exchange()
+        c.instruments().replace_all(await exchange.load_instruments())
+        clock = c.clock()
+        await c.ledger().open_account(self.settings.paper.starting_balance, clock.now_ms())
+        await self._restore_paper_venue()
+        exchange.subscribe_prices(self._on_price)
+        exchange.subscribe(self._on_venue_event)
+        await exchange.tick(clock.now_ms())  # marks exist before the first order arrives
+        self._tasks.append(asyncio.create_task(exchange.run(self._stop), name="price-replay"))
+        self.grpc = await grpc_server.start(self.settings, TradingServicer(self._use_cases()))
+        log.info(
+            "service started",
+            mode=self.settings.mode,
+            grpc=f"{self.settings.grpc_host}:{self.grpc.port}",
+            database=_redact_url(self.settings.database),
+            symbols=c.instruments().symbols(),
+        )
+
+    async def stop(self, grace: float = 5.0) -> None:
+        """Stop accepting calls, let those in flight finish, then stop the rest."""
+        if self.grpc is not None:
+            await self.grpc.stop(grace)
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await dispose(self.container.engine())
+        log.info("service stopped")
+
+    async def _restore_paper_venue(self) -> None:
+        # In paper mode our database is the venue's memory: rebuild it from there.
+        c = self.container
+        clock = c.clock()
+        async with c.uow()() as uow:
+            account = await uow.accounts.get()
+            positions = await uow.positions.list()
+            open_orders = await uow.orders.list(OPEN_STATUSES, None, 100_000)
+        stranded = [o for o in open_orders if o.status is OrderStatus.NEW]
+        live = [o for o in open_orders if o.status is not OrderStatus.NEW]
+        assert account is not None
+        c.simulated_exchange().restore(account.wallet_balance, positions, live)
+        if stranded:
+            await self._reject_stranded(stranded, clock.now_ms())
+
+    async def _reject_stranded(self, orders: list, now: int) -> None:  # type: ignore[type-arg]
+        # A NEW order was stored but never reached the simulated venue before a crash.
+        from application.ports.venue import ExecutionReport, ReportKind
+
+        reports = [
+            ExecutionReport(
+                ReportKind.REJECTED, o.client_order_id, now, reason="not sent before a restart"
+            )
+            for o in orders
+        ]
+        await self.container.ledger().apply(reports)
+        log.warning("stranded orders rejected", count=len(orders))
+
+    async def _on_price(self, update: PriceUpdate) -> None:
+        self.container.prices().set_mark(update)
+
+    async def _on_venue_event(self, event: VenueEvent) -> None:
+        await self.container.ledger().apply([event])
+
+    def _use_cases(self) -> TradingUseCases:
+        c = self.container
+        return TradingUseCases(
+            place_order=c.place_order(),
+            cancel_order=c.cancel_order(),
+            get_order=c.get_order(),
+            list_orders=c.list_orders(),
+            list_fills=c.list_fills(),
+            valuation=c.valuation(),
+            read_events=c.read_events(),
+            events=c.bus(),
+            mode=self.settings.mode,
+            venue=c.exchange().venue,
+        )
+
+
+def _redact_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

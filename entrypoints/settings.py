@@ -1,0 +1,119 @@
+"""Configuration: defaults < YAML file (--config) < AUTOTRADER_* environment < flags.
+
+The defaults are the embedded paper setup: SQLite in the data directory, the
+in-process cache and event bus, and the simulated exchange. Nothing here can
+place a real order: live trading needs several separate switches.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+import platformdirs
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+Mode = Literal["paper", "testnet", "live"]
+RoleName = Literal["read", "trade", "admin", "live"]
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("autotrader", appauthor=False))
+
+
+class TokenGrant(BaseModel):
+    """A bearer token and the role it grants."""
+
+    name: str = Field(min_length=1)
+    role: RoleName
+    token: SecretStr
+
+    @field_validator("token")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < 16:
+            raise ValueError("tokens must be at least 16 characters")
+        return value
+
+
+class PaperSettings(BaseModel):
+    """The simulated exchange used in paper mode."""
+
+    starting_balance: Decimal = Field(default=Decimal(10_000), gt=0)
+    symbols: list[str] = Field(default_factory=lambda: ["BTCUSDT", "ETHUSDT"], min_length=1)
+    seed: int = 7
+    tick_interval_ms: int = Field(default=1000, ge=10)
+    maker_fee: Decimal = Field(default=Decimal("0.0002"), ge=0, lt=Decimal("0.01"))
+    taker_fee: Decimal = Field(default=Decimal("0.0005"), ge=0, lt=Decimal("0.01"))
+    slippage_bps: Decimal = Field(default=Decimal(1), ge=0, le=100)
+    funding_rate: Decimal = Field(default=Decimal("0.0001"), gt=-1, lt=1)
+    max_fill_qty: Decimal | None = Field(default=None, gt=0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AUTOTRADER_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    mode: Mode = "paper"
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: SecretStr | None = None
+    redis_url: SecretStr | None = None
+
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = Field(default=50051, ge=0, le=65535)
+    tokens: list[TokenGrant] = Field(default_factory=list)
+    tls_cert_file: Path | None = None
+    tls_key_file: Path | None = None
+    tls_client_ca_file: Path | None = None
+
+    leverage: int = Field(default=10, ge=1, le=125)
+    margin_mode: Literal["CROSS", "ISOLATED"] = "CROSS"
+    paper: PaperSettings = Field(default_factory=PaperSettings)
+
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "console"] = "json"
+
+    @property
+    def database(self) -> str:
+        """Return the database URL, defaulting to SQLite in the data directory."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite+aiosqlite:///{self.data_dir / 'autotrader.db'}"
+
+    def redacted(self) -> dict[str, Any]:
+        """Return the settings as a dict with every secret masked."""
+        return self.model_dump(mode="json")  # SecretStr dumps as '**********'
+
+
+def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:
+    """Build settings from an optional YAML file, the environment and explicit overrides."""
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    if config_file is None:
+        return Settings(**overrides)
+    if not config_file.is_file():
+        raise FileNotFoundError(f"config file not found: {config_file}")
+
+    class _FromYaml(Settings):
+        model_config = SettingsConfigDict(**{**Settings.model_config, "yaml_file": config_file})
+
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            yaml = YamlConfigSettingsSource(settings_cls)
+            return (init_settings, env_settings, yaml, file_secret_settings)
+
+    return _FromYaml(**overrides)
