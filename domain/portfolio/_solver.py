@@ -25,7 +25,10 @@ Objective = Callable[[FloatArray], tuple[float, FloatArray]]
 
 # Constraints are accepted when violated by less than this (weights are O(1)).
 TOLERANCE = 1e-6
-_FTOL = 1e-12
+# SLSQP is asked for 1e-12 first; near that precision its line search can stall
+# ("positive directional derivative") on a solved problem, so it gets one more try
+# at 1e-10, still far below TOLERANCE, before giving up.
+_FTOLS = (1e-12, 1e-10)
 _MAX_ITER = 1_000
 # With split variables only u - v matters, so u + v is a flat direction that stalls
 # SLSQP's line search; a tiny ridge on (u, v) picks u = w+, v = w- and removes it.
@@ -239,12 +242,13 @@ def _minimise(
     bounds: list[tuple[float | None, float | None]],
     rows: list[dict[str, Any]],
 ) -> FloatArray:
-    outcome = optimize.minimize(
-        objective, start, jac=True, method="SLSQP", bounds=bounds, constraints=rows,
-        options={"ftol": _FTOL, "maxiter": _MAX_ITER})
-    if not outcome.success:
-        raise SolverFailed(f"SLSQP failed: {outcome.message}")
-    return np.asarray(outcome.x, dtype=np.float64)
+    for tolerance in _FTOLS:
+        outcome = optimize.minimize(
+            objective, start, jac=True, method="SLSQP", bounds=bounds, constraints=rows,
+            options={"ftol": tolerance, "maxiter": _MAX_ITER})
+        if outcome.success:
+            return np.asarray(outcome.x, dtype=np.float64)
+    raise SolverFailed(f"SLSQP failed: {outcome.message}")
 
 
 def _check_budget(lower: FloatArray, upper: FloatArray, gross: float | None) -> None:

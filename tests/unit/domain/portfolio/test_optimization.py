@@ -286,3 +286,24 @@ def test_matches_riskfolio_mean_variance_weights(file: str, solve) -> None:
     weights = solve(model).weights
     # Riskfolio's own suite allows 1e-3 between convex solvers.
     assert [weights[a] for a in assets] == pytest.approx(reference.to_list(), abs=1e-4)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_gross_capped_long_short_solves_random_problems(seed: int) -> None:
+    # Split variables (w = u - v) are where SLSQP stalls if anything does: check that the
+    # whole frontier solves and lies between the long-only and uncapped answers.
+    rng = np.random.default_rng(seed)
+    factors = rng.normal(size=(300, 3)) @ rng.normal(size=(3, 20)) * 0.01
+    returns = factors + rng.normal(0.0, 0.01, size=(300, 20))
+    names = tuple(f"X{i}" for i in range(20))
+    model = MarketModel.of(names, rng.normal(0.1, 0.1, 20), sample_covariance(returns, 252))
+    capped = WeightConstraints.long_short(gross_leverage=1.5, max_abs_weight=0.5)
+    floor = min_variance(model, capped)
+    assert min_variance(model, LONG_SHORT).volatility - 1e-9 <= floor.volatility
+    assert floor.volatility <= min_variance(model).volatility + 1e-9
+    frontier = efficient_frontier(model, 8, capped)
+    for portfolio in frontier:
+        weights = np.array(list(portfolio.weights.values()))
+        assert np.abs(weights).sum() <= 1.5 + 1e-6
+        assert np.abs(weights).max() <= 0.5 + 1e-6
+    assert [p.expected_return for p in frontier] == sorted(p.expected_return for p in frontier)
