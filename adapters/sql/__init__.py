@@ -1,0 +1,1 @@
+"""SQLAlchemy Core storage: SQLite (aiosqlite) and PostgreSQL (asyncpg) through one code path."""
