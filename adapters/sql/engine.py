@@ -65,7 +65,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
-async def migrate(engine: AsyncEngine, revision: str = "head") -> None:
+async def migrate(engine: AsyncEngine, revision: str = "heads") -> None:
     """Upgrade the schema to `revision` (the newest by default)."""
     await _run(engine, command.upgrade, revision)
 

@@ -64,20 +64,22 @@ class RunningService:
         return code
 
     def _wait_serving(self) -> None:
+        # Poll the TCP port first: a gRPC channel that failed to connect backs off for
+        # seconds before it tries again.
         deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            assert self.process is not None
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    break
+            time.sleep(0.05)
         with grpc.insecure_channel(self.target) as channel:
             stub = health_pb2_grpc.HealthStub(channel)
-            while time.monotonic() < deadline:
-                assert self.process is not None
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"server exited early:\n{self.log.read_text()}")
-                try:
-                    reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=1)
-                    if reply.status == health_pb2.HealthCheckResponse.SERVING:
-                        return
-                except grpc.RpcError:
-                    time.sleep(0.1)
-        raise RuntimeError(f"server not serving after 30 s:\n{self.log.read_text()}")
+            reply = stub.Check(health_pb2.HealthCheckRequest(), timeout=10, wait_for_ready=True)
+        if reply.status != health_pb2.HealthCheckResponse.SERVING:
+            raise RuntimeError(f"server not serving:\n{self.log.read_text()}")
 
     def stub(self, channel: grpc.Channel) -> trading_pb2_grpc.TradingServiceStub:
         return trading_pb2_grpc.TradingServiceStub(channel)
