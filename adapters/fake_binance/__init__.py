@@ -1,0 +1,1 @@
+"""A loopback Binance USDⓈ-M server for tests and local runs: never a real exchange."""
