@@ -1,0 +1,1 @@
+"""PostgreSQL-only adapters: bulk market data over asyncpg (TimescaleDB when present)."""

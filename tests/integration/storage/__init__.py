@@ -1,0 +1,1 @@
+"""Production storage against the real PostgreSQL and Redis servers (issue 7)."""
