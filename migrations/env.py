@@ -1,7 +1,7 @@
 """Alembic environment for programmatic use and for the CLI.
 
 Programmatic: `adapters.sql.engine.migrate` passes an open connection in
-`config.attributes["connection"]`. CLI: `alembic -c alembic.ini upgrade head`
+`config.attributes["connection"]`. CLI: `alembic -c alembic.ini upgrade heads`
 opens an async engine on $AUTOTRADER_DATABASE_URL (or the ini's sqlalchemy.url).
 """
 

@@ -66,7 +66,7 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def migrate(engine: AsyncEngine, revision: str = "heads") -> None:
-    """Upgrade the schema to `revision` (the newest by default)."""
+    """Upgrade the schema to `revision` (by default every head: features branch from 0001)."""
     await _run(engine, command.upgrade, revision)
 
 
