@@ -1,0 +1,1 @@
+"""Market-data adapters: Binance kline files, and the candle feeds of paper trading."""
