@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from application.ports.venue import FundingPayment
+from application.telemetry import traceparent
 from domain.account import Account
 from domain.fill import Fill
 from domain.order import Order
@@ -30,32 +31,39 @@ class Event:
 
     `subject` is a snapshot taken when the event was made, never a live object.
     `sequence` is 0 until the journal stores the event.
+    `trace` is the W3C traceparent of the span that made it (None outside a trace):
+    a bus carries it as a message header so subscribers continue the same trace.
     """
 
     kind: EventKind
     ts: int
     subject: Subject
     sequence: int = 0
+    trace: str | None = None
 
     def stored_as(self, sequence: int) -> Event:
         return replace(self, sequence=sequence)
 
 
 def order_updated(order: Order) -> Event:
-    return Event(EventKind.ORDER_UPDATED, order.updated_at, copy.copy(order))
+    return Event(EventKind.ORDER_UPDATED, order.updated_at, copy.copy(order), trace=traceparent())
 
 
 def fill_recorded(fill: Fill) -> Event:
-    return Event(EventKind.FILL_RECORDED, fill.ts, fill)
+    return Event(EventKind.FILL_RECORDED, fill.ts, fill, trace=traceparent())
 
 
 def position_changed(position: Position) -> Event:
-    return Event(EventKind.POSITION_CHANGED, position.updated_at, copy.copy(position))
+    return Event(
+        EventKind.POSITION_CHANGED, position.updated_at, copy.copy(position), trace=traceparent()
+    )
 
 
 def funding_settled(payment: FundingPayment) -> Event:
-    return Event(EventKind.FUNDING_SETTLED, payment.ts, payment)
+    return Event(EventKind.FUNDING_SETTLED, payment.ts, payment, trace=traceparent())
 
 
 def balance_changed(account: Account) -> Event:
-    return Event(EventKind.BALANCE_CHANGED, account.updated_at, copy.copy(account))
+    return Event(
+        EventKind.BALANCE_CHANGED, account.updated_at, copy.copy(account), trace=traceparent()
+    )

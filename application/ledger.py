@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from decimal import Decimal
 
+from application import telemetry
 from application.events import (
     Event,
     balance_changed,
@@ -23,6 +25,7 @@ from application.events import (
 from application.ports.events import EventPublisher
 from application.ports.storage import UnitOfWork
 from application.ports.venue import ExecutionReport, FundingPayment, ReportKind, VenueEvent
+from application.telemetry import Span, order_attributes
 from domain.account import Account
 from domain.order import Order, OrderStatus
 from domain.position import MarginMode, Position
@@ -85,23 +88,25 @@ class Ledger:
         seen before, so one client order id never makes two orders.
         """
         async with self.lock:
-            async with self._uow() as uow:
-                existing = await uow.orders.get_by_client_id(order.client_order_id)
-                if existing is not None:
-                    return existing
-                await uow.orders.add(order)
-                event = await uow.events.append(order_updated(order))
-                await uow.commit()
+            with telemetry.span("ledger.persist", order_attributes(order), change="order.new"):
+                async with self._uow() as uow:
+                    existing = await uow.orders.get_by_client_id(order.client_order_id)
+                    if existing is not None:
+                        return existing
+                    await uow.orders.add(order)
+                    event = await uow.events.append(order_updated(order))
+                    await uow.commit()
             await self._publisher.publish([event])
             return order
 
     async def apply(self, events: Iterable[VenueEvent]) -> None:
         """Apply venue events in order, each in its own transaction."""
         for venue_event in events:
-            async with self.lock:
-                published = await self._apply_one(venue_event)
-            if published:
-                await self._publisher.publish(published)
+            with _venue_span(venue_event):
+                async with self.lock:
+                    published = await self._apply_one(venue_event)
+                if published:
+                    await self._publisher.publish(published)
 
     async def _apply_one(self, venue_event: VenueEvent) -> list[Event]:
         async with self._uow() as uow:
@@ -111,8 +116,9 @@ class Ledger:
                 changes = await self._apply_report(uow, venue_event)
             if not changes:
                 return []
-            stored = [await uow.events.append(change) for change in changes]
-            await uow.commit()
+            with telemetry.span("ledger.persist", changes=len(changes)):
+                stored = [await uow.events.append(change) for change in changes]
+                await uow.commit()
         return stored
 
     async def _apply_report(self, uow: UnitOfWork, report: ExecutionReport) -> list[Event]:
@@ -144,9 +150,15 @@ class Ledger:
         else:
             order.record_fill(fill.quantity, fill.price, fill.fee, fill.ts)
         await uow.orders.update(order)
-        position = await self._position(uow, fill.symbol)
-        realized = position.apply_fill(fill)
-        await uow.positions.save(position)
+        with telemetry.span("position.update", symbol=fill.symbol) as span:
+            position = await self._position(uow, fill.symbol)
+            realized = position.apply_fill(fill)
+            await uow.positions.save(position)
+            span.set_attributes(
+                telemetry.attributes(
+                    {"position.quantity": position.quantity, "realized_pnl": realized}
+                )
+            )
         account = await self._account(uow)
         account.credit(realized - fill.fee, fill.ts)
         await uow.accounts.save(account)
@@ -187,6 +199,31 @@ class Ledger:
         return account
 
 
+def _venue_span(event: VenueEvent) -> AbstractContextManager[Span]:
+    # A report joins the trace of the order it is about, even when it arrives later
+    # from the venue's subscription; a fill gets its own span.
+    if isinstance(event, FundingPayment):
+        return telemetry.span("funding.settle", symbol=event.symbol, rate=event.rate)
+    parent, links = telemetry.ORDER_TRACES.parent_for(event.client_order_id)
+    fill = event.fill
+    values: dict[str, object] = {
+        "client_order_id": event.client_order_id,
+        "exchange_order_id": event.exchange_order_id,
+        "report": event.kind,
+        "reason": event.reason,
+    }
+    if fill is not None:
+        values |= {
+            "symbol": fill.symbol,
+            "side": fill.side,
+            "quantity": fill.quantity,
+            "price": fill.price,
+            "fill_id": fill.fill_id,
+        }
+    name = "order.fill" if event.kind is ReportKind.FILL else "order.report"
+    return telemetry.span(name, values, parent=parent, links=links)
+
+
 def _status_change(order: Order, report: ExecutionReport) -> bool:
     """Apply a non-fill report; return False when it changes nothing (a replay)."""
     if order.status.is_final:
@@ -208,4 +245,3 @@ def _status_change(order: Order, report: ExecutionReport) -> bool:
     if report.reason:
         order.reject_reason = report.reason
     return True
-

@@ -57,6 +57,16 @@ class PaperSettings(BaseModel):
     max_fill_qty: Decimal | None = Field(default=None, gt=0)
 
 
+class TelemetrySettings(BaseModel):
+    """Tracing export: none by default, console locally, OTLP in production."""
+
+    exporter: Literal["none", "console", "otlp-grpc", "otlp-http"] = "none"
+    endpoint: str | None = None  # the exporter's default when unset (localhost:4317 / :4318)
+    headers: SecretStr | None = None  # "key=value,key2=value2", e.g. a vendor's API key
+    service_name: str = "autotrader"
+    sample_ratio: float = Field(default=1.0, ge=0, le=1)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="AUTOTRADER_", env_nested_delimiter="__", extra="forbid"
@@ -77,9 +87,19 @@ class Settings(BaseSettings):
     leverage: int = Field(default=10, ge=1, le=125)
     margin_mode: Literal["CROSS", "ISOLATED"] = "CROSS"
     paper: PaperSettings = Field(default_factory=PaperSettings)
+    # Risk limits at start (default: the packaged config/risk_limits.yaml); limits changed
+    # at run time are stored in the database and win over this file after a restart.
+    risk_limits_file: Path | None = None
 
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"
+
+    telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+    # Prometheus /metrics and the read-only dashboard; port 0 turns each one off.
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=9464, ge=0, le=65535)
+    dashboard_host: str = "127.0.0.1"
+    dashboard_port: int = Field(default=8080, ge=0, le=65535)
 
     @property
     def database(self) -> str:

@@ -13,6 +13,7 @@ import click
 import grpc
 
 from autotrader.v1 import trading_pb2_grpc
+from entrypoints.grpc.client_tracing import TracingClientInterceptor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,6 +37,8 @@ class Connection:
                 self._channel = grpc.secure_channel(self.target, creds)
             else:
                 self._channel = grpc.insecure_channel(self.target)
+            # Carry the caller's trace (TRACEPARENT) into the service.
+            self._channel = grpc.intercept_channel(self._channel, TracingClientInterceptor())
         return self._channel
 
     def trading(self) -> trading_pb2_grpc.TradingServiceStub:

@@ -46,12 +46,18 @@ def serve(
     except (ValidationError, FileNotFoundError) as error:
         click.echo(f"error: invalid configuration:\n{error}", err=True)
         sys.exit(2)
-    configure_logging(settings.log_level, settings.log_format)
+    from entrypoints.telemetry import configure_tracing, session_id
+
+    configure_logging(settings.log_level, settings.log_format, settings.mode, session_id())
+    provider = configure_tracing(settings)
     try:
         asyncio.run(_run(Service(settings)))
     except StartupError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(2)
+    finally:
+        if provider is not None:
+            provider.shutdown()  # flush spans still in the batch
 
 
 async def _run(service: object) -> None:

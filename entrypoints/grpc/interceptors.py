@@ -1,19 +1,22 @@
 """Server interceptors, one per concern, installed outermost first:
-request id and access log → authentication → error mapping."""
+tracing → request id and access log → authentication → error mapping."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
 import grpc
 import structlog
+from opentelemetry import propagate, trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 
 from entrypoints.grpc.errors import details_for, status_for
 
@@ -44,6 +47,69 @@ def _wrap(
             response_serializer=handler.response_serializer,
         )
     return handler
+
+
+class TracingInterceptor(grpc.aio.ServerInterceptor):
+    """Run each call in a SERVER span that continues the caller's W3C trace.
+
+    Outermost, so the access log, the use case and everything below share the
+    call's trace; a `traceparent` in the metadata makes the span a child of the
+    caller's, so an internal system's trace continues into ours.
+    """
+
+    def __init__(self) -> None:
+        self._tracer = trace.get_tracer("autotrader.grpc")
+
+    async def intercept_service(
+        self, continuation: Continuation, details: grpc.HandlerCallDetails
+    ) -> grpc.RpcMethodHandler | None:
+        carrier = {k: v for k, v in details.invocation_metadata or () if isinstance(v, str)}
+        parent = propagate.extract(carrier)
+        method = details.method
+        service, _, name = method.lstrip("/").partition("/")
+        attributes = {"rpc.system": "grpc", "rpc.service": service, "rpc.method": name}
+        handler = await continuation(details)
+
+        @contextlib.contextmanager
+        def traced(context: grpc.aio.ServicerContext) -> Iterator[None]:
+            with self._tracer.start_as_current_span(
+                method,
+                context=parent,
+                kind=SpanKind.SERVER,
+                attributes=attributes,
+                record_exception=False,
+                set_status_on_exception=False,
+            ) as span:
+                try:
+                    yield
+                finally:
+                    _end_rpc_span(span, context)
+
+        def unary(behaviour: Unary) -> Unary:
+            async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                with traced(context):
+                    return await behaviour(request, context)
+
+            return call
+
+        def streaming(behaviour: Streaming) -> Streaming:
+            async def call(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+                with traced(context):
+                    async for item in behaviour(request, context):
+                        yield item
+
+            return call
+
+        return _wrap(handler, unary, streaming)
+
+
+def _end_rpc_span(span: trace.Span, context: grpc.aio.ServicerContext) -> None:
+    code = context.code() or grpc.StatusCode.OK
+    if not isinstance(code, grpc.StatusCode):
+        return
+    span.set_attribute("rpc.grpc.status_code", code.value[0])
+    if code is not grpc.StatusCode.OK:
+        span.set_status(Status(StatusCode.ERROR, f"{code.name}: {context.details() or ''}"))
 
 
 class ErrorMappingInterceptor(grpc.aio.ServerInterceptor):
