@@ -17,6 +17,7 @@ from entrypoints.grpc.interceptors import (
     Grant,
     RequestLogInterceptor,
     Role,
+    TracingInterceptor,
 )
 from entrypoints.grpc.trading_servicer import TradingServicer
 from entrypoints.settings import Settings
@@ -67,6 +68,7 @@ def build_server(
     roles = {**REQUIRED_ROLES, **(extra_roles or {})}
     server = grpc.aio.server(
         interceptors=[
+            TracingInterceptor(),
             RequestLogInterceptor(),
             AuthInterceptor(grants(settings), roles),
             ErrorMappingInterceptor(),
