@@ -537,6 +537,31 @@ async def test_sql_journal_keeps_every_digit(sql_uow: UnitOfWorkFactory) -> None
         assert await tx.events.after(0) == [stored]
 
 
+@pytest.mark.postgres
+async def test_a_connection_lost_mid_transaction_raises_storage_unavailable(
+    postgres_url: str,
+) -> None:
+    async with _database(postgres_url) as engine:
+        uow = SqlaUnitOfWorkFactory(engine)
+        with pytest.raises(StorageUnavailable):
+            await _lose_the_connection_midway(uow, engine)
+        async with uow() as tx:  # the pool has let the dead connections go
+            assert await tx.orders.list() == []
+
+
+async def _lose_the_connection_midway(uow: UnitOfWorkFactory, engine: AsyncEngine) -> None:
+    async with uow() as tx:
+        await tx.orders.add(make_order())
+        async with engine.connect() as admin:
+            await admin.execute(
+                sa.text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+        await tx.orders.get("order-1")
+
+
 async def test_an_unreachable_server_raises_storage_unavailable() -> None:
     engine = create_engine("postgresql+asyncpg://postgres@127.0.0.1:9/nowhere")
     try:
