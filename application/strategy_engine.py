@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from application import telemetry
 from application.instruments import InstrumentCatalog
 from application.ledger import UnitOfWorkFactory
 from application.ports.candles import CandleStore
@@ -137,6 +138,15 @@ class StrategyEngine:
 
     # -- lifecycle ------------------------------------------------------------------
 
+    @property
+    def trading(self) -> bool:
+        """False while warming up: targets are tracked but no order is sent."""
+        return self._trading
+
+    @trading.setter
+    def trading(self, on: bool) -> None:
+        self._trading = on
+
     async def restore(self) -> None:
         """Apply the persisted switches and parameters over the configured ones."""
         if self._states is None:
@@ -185,6 +195,20 @@ class StrategyEngine:
 
     async def on_candle(self, candle: Candle) -> None:
         """Take a closed candle; trade the symbols whose combined target it changed."""
+        if not self._trading:  # warm-up replays history: no trace per bar
+            await self._on_candle(candle)
+            return
+        # The root of every trade this candle causes: signal → sizing → order → fills.
+        with telemetry.span(
+            "market_data",
+            symbol=candle.symbol,
+            timeframe=candle.timeframe.value,
+            open_time=candle.open_time,
+            close=candle.close,
+        ):
+            await self._on_candle(candle)
+
+    async def _on_candle(self, candle: Candle) -> None:
         self.stats.candles += 1
         self._now = max(self._now, candle.open_time + candle.timeframe.ms)
         touched: set[str] = set()
@@ -192,7 +216,7 @@ class StrategyEngine:
         for slot in self._slots.values():
             if candle.timeframe is not slot.strategy.params.timeframe:
                 continue
-            signal = slot.strategy.on_candle(candle)
+            signal = self._signal(slot, candle)
             if signal is None:
                 continue
             self.stats.signals += 1
@@ -208,6 +232,19 @@ class StrategyEngine:
                 self._combined[symbol] = target
                 if self._trading:
                     await self._trade(symbol, target, candle)
+
+    def _signal(self, slot: _Slot, candle: Candle) -> Signal | None:
+        if not self._trading:
+            return slot.strategy.on_candle(candle)
+        with telemetry.span("strategy.signal", strategy=slot.name, symbol=candle.symbol) as span:
+            signal = slot.strategy.on_candle(candle)
+            if signal is not None:
+                span.set_attributes(
+                    telemetry.attributes(
+                        {"target": signal.target, "reason": signal.reason, "enabled": slot.enabled}
+                    )
+                )
+            return signal
 
     def _update_regime(self, candle: Candle, touched: set[str]) -> None:
         detector = self._detector
@@ -229,16 +266,23 @@ class StrategyEngine:
 
     async def _rebalance(self, symbol: str, target: float, trigger: Candle) -> None:
         instrument = self._instruments.get(symbol)
-        price = self._prices.mark(symbol)
-        if price is None:
-            raise InvalidInput("price", f"no mark for {symbol} yet")
-        equity = (await self._valuation.account()).margin_balance
-        desired = order_quantity(target, equity, price, instrument, self.config.max_leverage)
-        async with self._uow() as uow:
-            position = await uow.positions.get(symbol)
-        current = position.quantity if position is not None else ZERO
-        diff = desired - current
-        if self._negligible(diff, desired, current, price, instrument):
+        with telemetry.span("sizing", symbol=symbol, target=target) as span:
+            price = self._prices.mark(symbol)
+            if price is None:
+                raise InvalidInput("price", f"no mark for {symbol} yet")
+            equity = (await self._valuation.account()).margin_balance
+            desired = order_quantity(target, equity, price, instrument, self.config.max_leverage)
+            async with self._uow() as uow:
+                position = await uow.positions.get(symbol)
+            current = position.quantity if position is not None else ZERO
+            diff = desired - current
+            negligible = self._negligible(diff, desired, current, price, instrument)
+            span.set_attributes(
+                telemetry.attributes(
+                    {"equity": equity, "desired": desired, "current": current, "skip": negligible}
+                )
+            )
+        if negligible:
             self.stats.skipped += 1
             return
         reduce_only = desired == ZERO or (desired * current > 0 and abs(desired) < abs(current))
