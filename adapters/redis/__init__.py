@@ -1,0 +1,1 @@
+"""Redis adapters: price and snapshot cache, event bus on Streams, leader lock."""
