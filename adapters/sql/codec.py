@@ -1,7 +1,7 @@
 """Domain objects to and from JSON-ready dicts: decimals as strings, enums by value.
 
-The journal stores event subjects this way; `decode(encode(x)) == x` exactly,
-down to the exponent of every decimal.
+The journal stores event subjects this way; `from_dict(type(x), to_dict(x)) == x`
+exactly, down to the exponent of every decimal.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from enum import Enum
 from types import NoneType, UnionType
 from typing import Any, TypeVar, get_args, get_type_hints
 
-from application.events import Subject
+from application.events import Event, EventKind, Subject
 from application.ports.venue import FundingPayment
 from domain.account import Account
 from domain.fill import Fill
@@ -43,6 +43,20 @@ def to_dict(obj: Order | Fill | Position | Account | FundingPayment) -> dict[str
 def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:
     """Build a `cls` from what `to_dict` returned."""
     return cls(**{name: decode(data[name]) for name, _, decode in _codecs(cls) if name in data})
+
+
+def encode_payload(event: Event) -> dict[str, Any]:
+    """Return what the journal keeps of `event` besides its kind, time and sequence."""
+    payload = encode_subject(event.subject)
+    if event.trace is not None:
+        payload["trace"] = event.trace
+    return payload
+
+
+def decode_event(kind: str, ts: int, sequence: int, payload: Mapping[str, Any]) -> Event:
+    """Rebuild a journalled event from its columns and the `encode_payload` dict."""
+    subject = decode_subject(payload)
+    return Event(EventKind(kind), ts, subject, sequence, trace=payload.get("trace"))
 
 
 def encode_subject(subject: Subject) -> dict[str, Any]:

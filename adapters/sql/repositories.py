@@ -22,7 +22,7 @@ from sqlalchemy.sql import Executable
 
 from adapters.sql import codec
 from adapters.sql.tables import ACCOUNT_ID, accounts, events, fills, orders, positions
-from application.events import Event, EventKind
+from application.events import Event
 from application.ports.storage import StorageUnavailable
 from domain.account import Account
 from domain.errors import NotFound, PreconditionFailed
@@ -259,7 +259,7 @@ class SqlaEventJournal:
 
     async def append(self, event: Event) -> Event:
         """Store an event; return it with its sequence number set."""
-        payload = json.dumps(codec.encode_subject(event.subject), separators=(",", ":"))
+        payload = json.dumps(codec.encode_payload(event), separators=(",", ":"))
         result = await self._db.execute(
             self._sql.append_event,
             {"kind": event.kind.value, "ts": event.ts, "payload": payload},
@@ -272,13 +272,11 @@ class SqlaEventJournal:
     async def after(self, sequence: int, limit: int = 1000) -> list[Event]:
         """Return stored events with a sequence above `sequence`, oldest first."""
         rows = await self._db.execute(self._sql.events_after, {"after": sequence, "limit": limit})
-        return [_event(row) for row in rows]
+        return [
+            codec.decode_event(row.kind, row.ts, row.sequence, json.loads(row.payload))
+            for row in rows
+        ]
 
     async def last_sequence(self) -> int:
         result = await self._db.execute(self._sql.last_sequence)
         return int(result.scalar_one())
-
-
-def _event(row: Row[Any]) -> Event:
-    subject = codec.decode_subject(json.loads(row.payload))
-    return Event(EventKind(row.kind), row.ts, subject, row.sequence)

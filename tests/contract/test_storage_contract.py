@@ -31,6 +31,7 @@ from tests.contract import postgres_database, run_blocking
 
 TINY = Decimal("0.00000001")
 BIG = Decimal("123456789.123456789")
+TRACE = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 
 
 @pytest.fixture(scope="session")
@@ -169,7 +170,7 @@ def every_event() -> list[Event]:
     )
     payment = FundingPayment("BTCUSDT", Decimal("0.0001"), BIG, Decimal("-0.004"), TINY, 9)
     return [
-        Event(EventKind.ORDER_UPDATED, 1, order),
+        Event(EventKind.ORDER_UPDATED, 1, order, trace=TRACE),
         Event(EventKind.FILL_RECORDED, 2, make_fill(order=order)),
         Event(EventKind.POSITION_CHANGED, 3, make_position()),
         Event(EventKind.FUNDING_SETTLED, 4, payment),
