@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from adapters.market_data.paper_feed import CandlePrices
 from adapters.memory.clock import UuidIds, WallClock
 from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
@@ -12,11 +13,23 @@ from adapters.simulated.exchange import SimulatedExchange
 from adapters.simulated.instruments import default_instruments
 from adapters.simulated.matching import SimulatedVenue
 from adapters.simulated.replay import DeterministicPriceReplay
+from adapters.sql.candles import SqlaCandleStore, SqlaSnapshotStore, SqlaStrategyStateStore
 from adapters.sql.engine import create_engine
+from adapters.sql.risk import SqlaRiskStore
 from adapters.sql.unit_of_work import SqlaUnitOfWorkFactory
 from application.instruments import InstrumentCatalog
 from application.ledger import Ledger, PositionDefaults
-from application.risk import RiskChain
+from application.portfolio.performance import GetPerformance
+from application.portfolio.rebalance import Rebalance
+from application.portfolio.service import PortfolioOptimizer
+from application.risk.book import BookReader
+from application.risk.engine import standard_chain
+from application.risk.flatten import Flatten
+from application.risk.halts import DrawdownBreaker, SetKillSwitch
+from application.risk.history import PriceHistory
+from application.risk.limits_admin import GetLimits, SetLimits
+from application.risk.report import GetRiskReport
+from application.risk.state import RiskState
 from application.use_cases.cancel_order import CancelOrder
 from application.use_cases.place_order import PlaceOrder
 from application.use_cases.queries import GetOrder, ListFills, ListOrders, ReadEvents, Valuation
@@ -63,10 +76,21 @@ class Container(containers.DeclarativeContainer):
         seed=settings.provided.paper.seed,
         instruments=venue_instruments,
     )
+    # With the candle feeds (paper.feed = synthetic | candles) the venue prices at candle
+    # closes, falling back to the replay only before the first candle.
+    candle_prices = providers.Singleton(
+        CandlePrices,
+        symbols=settings.provided.paper.symbols,
+        instruments=venue_instruments,
+        fallback=replay,
+    )
+    paper_prices = providers.Selector(
+        settings.provided.paper.feed, replay=replay, synthetic=candle_prices, candles=candle_prices
+    )
     simulated_exchange = providers.Singleton(
         SimulatedExchange,
         core=simulated_venue,
-        prices=replay,
+        prices=paper_prices,
         clock=clock,
         interval_ms=settings.provided.paper.tick_interval_ms,
     )
@@ -78,7 +102,14 @@ class Container(containers.DeclarativeContainer):
         margin_mode=providers.Factory(MarginMode, settings.provided.margin_mode),
     )
     ledger = providers.Singleton(Ledger, uow=uow, publisher=bus, defaults=position_defaults)
-    risk = providers.Singleton(RiskChain)
+    # Risk: the chain every order passes (manual, strategy, rebalance, flatten).
+    risk_store = providers.Singleton(SqlaRiskStore, engine)
+    # Market data and strategies (issue 3).
+    candle_store = providers.Singleton(SqlaCandleStore, engine)
+    strategy_states = providers.Singleton(SqlaStrategyStateStore, engine)
+    snapshots = providers.Singleton(SqlaSnapshotStore, engine)
+    risk_state = providers.Singleton(RiskState, risk_store)
+    risk = providers.Singleton(standard_chain, risk_state, uow, prices, clock)
 
     place_order = providers.Factory(
         PlaceOrder,
@@ -99,3 +130,16 @@ class Container(containers.DeclarativeContainer):
     valuation = providers.Factory(
         Valuation, uow=uow, prices=prices, instruments=instruments, defaults=position_defaults
     )
+    risk_book = providers.Factory(BookReader, uow, prices)
+    flatten = providers.Factory(Flatten, uow=uow, place=place_order, cancel=cancel_order)
+    set_kill_switch = providers.Factory(SetKillSwitch, risk_state, flatten, risk_book, clock)
+    breaker = providers.Singleton(DrawdownBreaker, risk_state, risk_book, flatten, clock)
+    price_history = providers.Singleton(PriceHistory)
+    get_limits = providers.Factory(GetLimits, risk_state)
+    set_limits = providers.Factory(SetLimits, risk_state, clock)
+    risk_report = providers.Factory(
+        GetRiskReport, valuation, risk_state, price_history, clock, candles=candle_store
+    )
+    optimizer = providers.Factory(PortfolioOptimizer, clock, candles=candle_store)
+    rebalance = providers.Factory(Rebalance, instruments, risk_book, place_order)
+    performance = providers.Factory(GetPerformance, uow, prices)

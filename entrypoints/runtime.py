@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
+from typing import Protocol
 
 import structlog
 
@@ -15,9 +17,26 @@ from domain.order import OrderStatus
 from entrypoints.container import Container
 from entrypoints.grpc import server as grpc_server
 from entrypoints.grpc.trading_servicer import TradingServicer, TradingUseCases
+from entrypoints.risk_component import RiskComponent
+from entrypoints.scheduler import StrategiesComponent
 from entrypoints.settings import Settings
 
 log = structlog.get_logger("service")
+
+
+class Component(Protocol):
+    """A part of the service with its own lifecycle and, optionally, gRPC services."""
+
+    async def start(self, service: Service) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    def grpc_services(self) -> list[grpc_server.GrpcService]: ...
+
+
+# Builders of the optional components, in start order. Risk comes first: halts and
+# limits must be restored before any other component can place an order.
+COMPONENTS: list[Callable[[Service], Component]] = [RiskComponent, StrategiesComponent]
 
 
 class StartupError(Exception):
@@ -27,12 +46,15 @@ class StartupError(Exception):
 class Service:
     """Wire the container's parts together, run them, and stop them in order."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, serve_grpc: bool = True) -> None:
         self.settings = settings
+        self.serve_grpc = serve_grpc  # False for `autotrader scheduler`
         self.container = Container(settings=settings)
         self.grpc: grpc_server.GrpcServer | None = None
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        # Each later feature (strategies, risk, metrics, ...) plugs in here as a Component.
+        self.components: list[Component] = [build(self) for build in COMPONENTS]
 
     async def start(self) -> None:
         if self.settings.mode != "paper":
@@ -49,9 +71,18 @@ class Service:
         await self._restore_paper_venue()
         exchange.subscribe_prices(self._on_price)
         exchange.subscribe(self._on_venue_event)
-        await exchange.tick(clock.now_ms())  # marks exist before the first order arrives
-        self._tasks.append(asyncio.create_task(exchange.run(self._stop), name="price-replay"))
-        self.grpc = await grpc_server.start(self.settings, TradingServicer(self._use_cases()))
+        if self.settings.paper.feed == "replay":  # candle feeds are run by the scheduler
+            await exchange.tick(clock.now_ms())  # marks exist before the first order arrives
+            self._tasks.append(asyncio.create_task(exchange.run(self._stop), name="price-replay"))
+        for component in self.components:
+            await component.start(self)
+        if not self.serve_grpc:
+            log.info("service started without gRPC", mode=self.settings.mode)
+            return
+        services = [grpc_server.trading_service(TradingServicer(self._use_cases()))]
+        for component in self.components:
+            services += component.grpc_services()
+        self.grpc = await grpc_server.start(self.settings, services)
         log.info(
             "service started",
             mode=self.settings.mode,
@@ -65,6 +96,8 @@ class Service:
         if self.grpc is not None:
             await self.grpc.stop(grace)
         self._stop.set()
+        for component in reversed(self.components):
+            await component.stop()
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

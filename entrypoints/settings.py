@@ -55,6 +55,17 @@ class PaperSettings(BaseModel):
     slippage_bps: Decimal = Field(default=Decimal(1), ge=0, le=100)
     funding_rate: Decimal = Field(default=Decimal("0.0001"), gt=-1, lt=1)
     max_fill_qty: Decimal | None = Field(default=None, gt=0)
+    # Where the venue's prices and the strategies' candles come from: `replay` (the seeded
+    # price path; 1m candles are built from its ticks), `synthetic` (the synthetic candle
+    # generator from now on) or `candles` (1m candles stored by `autotrader data ...`).
+    # With synthetic/candles, one minute of candles is replayed per tick interval.
+    feed: Literal["replay", "synthetic", "candles"] = "replay"
+    # synthetic/candles: minutes replayed at full speed, without trading, before pacing.
+    warmup_minutes: int = Field(default=0, ge=0, le=1_000_000)
+    # candles: the first stored minute to replay (ms); default: a week before the last.
+    candles_start_ms: int | None = Field(default=None, ge=0)
+    # Account snapshots into `account_snapshots`, every this many minutes of candle time.
+    snapshot_minutes: int = Field(default=60, ge=1)
 
 
 class TelemetrySettings(BaseModel):
@@ -90,6 +101,10 @@ class Settings(BaseSettings):
     # Risk limits at start (default: the packaged config/risk_limits.yaml); limits changed
     # at run time are stored in the database and win over this file after a restart.
     risk_limits_file: Path | None = None
+    # Strategies, regime detector and allocator (default: the packaged
+    # config/strategies.yaml); start/stop and parameter changes are stored in the
+    # database and win over this file after a restart.
+    strategies_file: Path | None = None
 
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["json", "console"] = "json"

@@ -8,12 +8,16 @@ from adapters.memory.event_bus import SubscriptionLagged
 from application.ports.storage import StorageUnavailable
 from application.ports.venue import ExchangeError
 from domain.errors import IllegalTransition, InvalidInput, NotFound, PreconditionFailed
+from domain.portfolio.errors import InfeasiblePortfolio, SolverFailed
 
 _MAP: tuple[tuple[type[BaseException], grpc.StatusCode], ...] = (
     (InvalidInput, grpc.StatusCode.INVALID_ARGUMENT),
     (NotFound, grpc.StatusCode.NOT_FOUND),
     (PreconditionFailed, grpc.StatusCode.FAILED_PRECONDITION),
     (IllegalTransition, grpc.StatusCode.FAILED_PRECONDITION),
+    # The constraints admit no portfolio, or the optimiser gave up: the message says which.
+    (InfeasiblePortfolio, grpc.StatusCode.FAILED_PRECONDITION),
+    (SolverFailed, grpc.StatusCode.FAILED_PRECONDITION),
     (StorageUnavailable, grpc.StatusCode.UNAVAILABLE),
     (ExchangeError, grpc.StatusCode.UNAVAILABLE),
     (SubscriptionLagged, grpc.StatusCode.ABORTED),

@@ -1,0 +1,1 @@
+"""Portfolio orchestration: optimisation, rebalancing and performance over the domain maths."""

@@ -1,0 +1,58 @@
+"""Gather what the pre-trade checks need (positions, marks, equity) once per order."""
+
+from __future__ import annotations
+
+from application.ledger import UnitOfWorkFactory
+from application.ports.market_data import PriceCache
+from domain.numbers import ZERO
+from domain.order import Order
+from domain.risk.limits import BookState, OrderIntent
+
+
+def intent_of(order: Order) -> OrderIntent:
+    """Return what the limit checks need of `order`."""
+    return OrderIntent(
+        symbol=order.symbol,
+        side=order.side,
+        type=order.type,
+        quantity=order.quantity,
+        price=order.price,
+        reduce_only=order.reduce_only,
+    )
+
+
+class BookReader:
+    """Read positions and the wallet, value them at the marks; remember the last order's read.
+
+    Several checks look at the same order; the cache keyed by order id makes that one
+    storage read. A position without a mark is valued at its entry price.
+    """
+
+    def __init__(self, uow: UnitOfWorkFactory, prices: PriceCache) -> None:
+        self._uow = uow
+        self._prices = prices
+        self._cached: tuple[str, BookState] | None = None
+
+    async def for_order(self, order: Order) -> BookState:
+        if self._cached is not None and self._cached[0] == order.order_id:
+            return self._cached[1]
+        book = await self.read()
+        self._cached = (order.order_id, book)
+        return book
+
+    async def read(self) -> BookState:
+        """Return the current book from storage and the price cache."""
+        async with self._uow() as uow:
+            positions = await uow.positions.list()
+            account = await uow.accounts.get()
+        marks = dict(self._prices.marks())
+        sizes = {}
+        upnl = ZERO
+        for p in positions:
+            if p.is_flat:
+                continue
+            mark = marks.setdefault(p.symbol, p.entry_price)
+            sizes[p.symbol] = p.quantity
+            upnl += p.unrealized_pnl(mark)
+        wallet = account.wallet_balance if account is not None else ZERO
+        return BookState(positions=sizes, marks=marks, equity=wallet + upnl)
