@@ -72,7 +72,9 @@ class FakeBinance:
     # -- lifecycle -------------------------------------------------------------------
 
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._runner = web.AppRunner(self._app(), access_log=None, handle_signals=False)
+        self._runner = web.AppRunner(
+            self._app(), access_log=None, handle_signals=False, shutdown_timeout=0.05
+        )
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()

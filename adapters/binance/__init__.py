@@ -1,0 +1,1 @@
+"""Binance USDⓈ-M futures through ccxt (REST) and ccxt.pro (WebSocket)."""
