@@ -5,6 +5,7 @@ from __future__ import annotations
 from application.ledger import UnitOfWorkFactory
 from application.ports.clock import Clock
 from application.ports.market_data import PriceCache
+from application.ports.risk import PreTradeCheck
 from application.risk.book import BookReader
 from application.risk.chain import RiskChain
 from application.risk.checks import (
@@ -17,20 +18,25 @@ from application.risk.checks import (
 from application.risk.state import RiskState
 
 
-def standard_chain(
+def standard_checks(
     state: RiskState, uow: UnitOfWorkFactory, prices: PriceCache, clock: Clock
-) -> RiskChain:
-    """Return the chain: halts, reduce-only, price band, exposure, then the rate limit.
+) -> list[PreTradeCheck]:
+    """Return the checks in order: halts, reduce-only, price band, exposure, rate limit.
 
     The rate limit runs last so that only orders about to go out spend a token.
     """
     book = BookReader(uow, prices)
-    return RiskChain(
-        [
-            HaltCheck(state, book),
-            ReduceOnlyCheck(book),
-            PriceBandCheck(state, prices),
-            ExposureCheck(state, book),
-            RateLimitCheck(state, clock),
-        ]
-    )
+    return [
+        HaltCheck(state, book),
+        ReduceOnlyCheck(book),
+        PriceBandCheck(state, prices),
+        ExposureCheck(state, book),
+        RateLimitCheck(state, clock),
+    ]
+
+
+def standard_chain(
+    state: RiskState, uow: UnitOfWorkFactory, prices: PriceCache, clock: Clock
+) -> RiskChain:
+    """Return the chain of `standard_checks`: the one the composition root installs."""
+    return RiskChain(standard_checks(state, uow, prices, clock))

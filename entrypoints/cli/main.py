@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -389,10 +390,19 @@ def _print_order(o: pb.Order) -> None:
     output.print_fields(pairs)
 
 
-def main() -> None:
-    from entrypoints.cli.serve import register
+# Modules that add commands to `cli` through their `register(cli)` function.
+COMMAND_MODULES = (
+    "entrypoints.cli.serve",
+    "entrypoints.cli.strategies",
+    "entrypoints.cli.data",
+    "entrypoints.cli.risk",
+    "entrypoints.cli.portfolio",
+)
 
-    register(cli)
+
+def main() -> None:
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(cli)
     cli(prog_name="autotrader", auto_envvar_prefix=None)
 
 
