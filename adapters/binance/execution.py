@@ -192,6 +192,16 @@ class CcxtBinanceExchange:
         raw = await self._call("account", self.http.exchange.fapiPrivateV3GetAccount)
         return parsing.wallet_balance(raw)
 
+    async def fetch_marks(self, symbols: Sequence[str]) -> list[PriceUpdate]:
+        """Return the current mark price of each symbol (premiumIndex)."""
+        raw = await self._call("mark_price", self.http.exchange.fapiPublicGetPremiumIndex)
+        wanted = set(symbols)
+        return [
+            PriceUpdate(str(r["symbol"]), parsing.dec(r["markPrice"]), int(r.get("time") or 0))
+            for r in raw
+            if r["symbol"] in wanted
+        ]
+
     # -- account settings and history ---------------------------------------------------------
 
     async def fetch_account_id(self) -> str:
