@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
+from adapters.binance.execution import CcxtBinanceExchange
 from adapters.market_data.paper_feed import CandlePrices
 from adapters.memory.clock import UuidIds, WallClock
 from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
+from adapters.memory.reconciliation import LoggingDiscrepancyPublisher
 from adapters.simulated.config import VenueConfig
 from adapters.simulated.exchange import SimulatedExchange
 from adapters.simulated.instruments import default_instruments
@@ -15,6 +17,7 @@ from adapters.simulated.matching import SimulatedVenue
 from adapters.simulated.replay import DeterministicPriceReplay
 from adapters.sql.candles import SqlaCandleStore, SqlaSnapshotStore, SqlaStrategyStateStore
 from adapters.sql.engine import create_engine
+from adapters.sql.reconciliation import SqlaDiscrepancyLog
 from adapters.sql.risk import SqlaRiskStore
 from adapters.sql.unit_of_work import SqlaUnitOfWorkFactory
 from application.instruments import InstrumentCatalog
@@ -22,6 +25,7 @@ from application.ledger import Ledger, PositionDefaults
 from application.portfolio.performance import GetPerformance
 from application.portfolio.rebalance import Rebalance
 from application.portfolio.service import PortfolioOptimizer
+from application.reconciliation import Reconcile
 from application.risk.book import BookReader
 from application.risk.engine import standard_chain
 from application.risk.flatten import Flatten
@@ -34,6 +38,7 @@ from application.use_cases.cancel_order import CancelOrder
 from application.use_cases.place_order import PlaceOrder
 from application.use_cases.queries import GetOrder, ListFills, ListOrders, ReadEvents, Valuation
 from domain.position import MarginMode
+from entrypoints.binance_venue import binance_config
 from entrypoints.settings import Settings
 
 
@@ -94,7 +99,16 @@ class Container(containers.DeclarativeContainer):
         clock=clock,
         interval_ms=settings.provided.paper.tick_interval_ms,
     )
-    exchange = providers.Selector(settings.provided.mode, paper=simulated_exchange)
+    # testnet and live: Binance USDⓈ-M through ccxt (entrypoints.binance_venue gates live).
+    binance_exchange = providers.Singleton(
+        CcxtBinanceExchange, config=providers.Callable(binance_config, settings)
+    )
+    exchange = providers.Selector(
+        settings.provided.mode,
+        paper=simulated_exchange,
+        testnet=binance_exchange,
+        live=binance_exchange,
+    )
 
     position_defaults = providers.Singleton(
         PositionDefaults,
@@ -102,6 +116,18 @@ class Container(containers.DeclarativeContainer):
         margin_mode=providers.Factory(MarginMode, settings.provided.margin_mode),
     )
     ledger = providers.Singleton(Ledger, uow=uow, publisher=bus, defaults=position_defaults)
+    discrepancy_log = providers.Singleton(SqlaDiscrepancyLog, engine)
+    discrepancy_publisher = providers.Singleton(LoggingDiscrepancyPublisher)
+    reconcile = providers.Factory(
+        Reconcile,
+        venue=binance_exchange,
+        ledger=ledger,
+        uow=uow,
+        log=discrepancy_log,
+        listeners=discrepancy_publisher,
+        events=bus,
+        clock=clock,
+    )
     # Risk: the chain every order passes (manual, strategy, rebalance, flatten).
     risk_store = providers.Singleton(SqlaRiskStore, engine)
     # Market data and strategies (issue 3).

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 import structlog
 
 from adapters.sql.engine import dispose, migrate
 from application.ports.market_data import PriceUpdate
-from application.ports.venue import VenueEvent
+from application.ports.venue import ExchangeError, VenueEvent
 from application.use_cases.queries import OPEN_STATUSES
 from domain.order import OrderStatus
+from entrypoints.binance_venue import LiveModeRefused, check_live_switches, start_binance
 from entrypoints.container import Container
 from entrypoints.grpc import server as grpc_server
 from entrypoints.grpc.trading_servicer import TradingServicer, TradingUseCases
@@ -57,21 +58,25 @@ class Service:
         self.components: list[Component] = [build(self) for build in COMPONENTS]
 
     async def start(self) -> None:
-        if self.settings.mode != "paper":
-            raise StartupError(
-                f"mode {self.settings.mode!r} needs the Binance adapter, which this build "
-                "does not have yet; run with mode=paper"
-            )
+        if self.settings.mode == "live":
+            _refuse_unless(check_live_switches, self.settings)  # before any I/O
         c = self.container
         await migrate(c.engine())
         exchange = c.exchange()
-        c.instruments().replace_all(await exchange.load_instruments())
+        try:
+            c.instruments().replace_all(await exchange.load_instruments())
+        except (LiveModeRefused, ExchangeError) as error:
+            raise StartupError(f"cannot reach the {self.settings.mode} venue: {error}") from error
         clock = c.clock()
-        await c.ledger().open_account(self.settings.paper.starting_balance, clock.now_ms())
-        await self._restore_paper_venue()
         exchange.subscribe_prices(self._on_price)
         exchange.subscribe(self._on_venue_event)
-        if self.settings.paper.feed == "replay":  # candle feeds are run by the scheduler
+        if self.settings.mode != "paper":
+            # Binance: the exchange is the source of truth; reconcile, then stream.
+            self._tasks.append(await _refuse_unless_async(start_binance, self))
+        else:
+            await c.ledger().open_account(self.settings.paper.starting_balance, clock.now_ms())
+            await self._restore_paper_venue()
+        if self.settings.mode == "paper" and self.settings.paper.feed == "replay":
             await exchange.tick(clock.now_ms())  # marks exist before the first order arrives
             self._tasks.append(asyncio.create_task(exchange.run(self._stop), name="price-replay"))
         for component in self.components:
@@ -153,6 +158,22 @@ class Service:
             mode=self.settings.mode,
             venue=c.exchange().venue,
         )
+
+
+def _refuse_unless(check: Callable[[Settings], None], settings: Settings) -> None:
+    try:
+        check(settings)
+    except LiveModeRefused as error:
+        raise StartupError(str(error)) from error
+
+
+async def _refuse_unless_async(
+    start: Callable[[Service], Awaitable[asyncio.Task[None]]], service: Service
+) -> asyncio.Task[None]:
+    try:
+        return await start(service)
+    except (LiveModeRefused, ExchangeError) as error:
+        raise StartupError(f"{service.settings.mode} start-up failed: {error}") from error
 
 
 def _redact_url(url: str) -> str:

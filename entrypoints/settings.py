@@ -78,6 +78,44 @@ class TelemetrySettings(BaseModel):
     sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
 
+class BinanceSettings(BaseModel):
+    """Binance USDⓈ-M for the testnet and live modes.
+
+    Keys come from AUTOTRADER_BINANCE__API_KEY / __API_SECRET or from files
+    (api_key_file / api_secret_file, e.g. Docker or Kubernetes secrets). The URL
+    overrides point the adapter elsewhere (the fake Binance, a proxy); testnet
+    defaults to Binance's demo endpoints, live to Binance's own.
+    """
+
+    api_key: SecretStr | None = None
+    api_secret: SecretStr | None = None
+    api_key_file: Path | None = None
+    api_secret_file: Path | None = None
+    rest_url: str | None = None
+    spot_rest_url: str | None = None
+    ws_url: str | None = None
+    symbols: list[str] = Field(default_factory=lambda: ["BTCUSDT", "ETHUSDT"], min_length=1)
+    recv_window_ms: int = Field(default=5_000, ge=1, le=60_000)
+    timeout_s: float = Field(default=10.0, gt=0, le=120)
+    max_retries: int = Field(default=4, ge=0, le=20)
+    reconcile_interval_s: float = Field(default=30.0, ge=1)
+
+    def key_and_secret(self) -> tuple[SecretStr | None, SecretStr | None]:
+        """Return the API key and secret, read from their files when not given directly."""
+        return _secret(self.api_key, self.api_key_file), _secret(
+            self.api_secret, self.api_secret_file
+        )
+
+
+def _secret(value: SecretStr | None, path: Path | None) -> SecretStr | None:
+    if value is not None:
+        return value
+    if path is None or not path.is_file():
+        return None
+    text = path.read_text().strip()
+    return SecretStr(text) if text else None
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="AUTOTRADER_", env_nested_delimiter="__", extra="forbid"
@@ -98,6 +136,7 @@ class Settings(BaseSettings):
     leverage: int = Field(default=10, ge=1, le=125)
     margin_mode: Literal["CROSS", "ISOLATED"] = "CROSS"
     paper: PaperSettings = Field(default_factory=PaperSettings)
+    binance: BinanceSettings = Field(default_factory=BinanceSettings)
     # Risk limits at start (default: the packaged config/risk_limits.yaml); limits changed
     # at run time are stored in the database and win over this file after a restart.
     risk_limits_file: Path | None = None

@@ -397,6 +397,7 @@ COMMAND_MODULES = (
     "entrypoints.cli.data",
     "entrypoints.cli.risk",
     "entrypoints.cli.portfolio",
+    "entrypoints.cli.binance",
 )
 
 
