@@ -10,43 +10,37 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from adapters.reporting.price_table import read_price_table
-from application.portfolio.optimize import (
-    CovarianceEstimator,
-    Objective,
-    OptimizationSpec,
-    ReturnEstimator,
-    estimate,
-    frontier,
-    solve,
-)
 from autotrader.v1 import portfolio_pb2 as pb
 from autotrader.v1 import portfolio_pb2_grpc
-from domain.errors import DomainError, InvalidInput
 from entrypoints.cli import output
 from entrypoints.cli.client import EXIT_FAILED, EXIT_INVALID, Connection, fail, rpc_errors
 
+if TYPE_CHECKING:
+    from application.portfolio.optimize import OptimizationSpec
+
+# The optimiser (numpy, scipy) is imported inside the commands that use it, so that
+# every other `autotrader` command starts without paying for it.
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 OBJECTIVES = {
-    Objective.MAX_SHARPE: pb.PORTFOLIO_OBJECTIVE_MAX_SHARPE,
-    Objective.MIN_VOLATILITY: pb.PORTFOLIO_OBJECTIVE_MIN_VOLATILITY,
-    Objective.TARGET_RETURN: pb.PORTFOLIO_OBJECTIVE_TARGET_RETURN,
-    Objective.TARGET_VOLATILITY: pb.PORTFOLIO_OBJECTIVE_TARGET_VOLATILITY,
-    Objective.RISK_PARITY: pb.PORTFOLIO_OBJECTIVE_RISK_PARITY,
+    "max-sharpe": pb.PORTFOLIO_OBJECTIVE_MAX_SHARPE,
+    "min-volatility": pb.PORTFOLIO_OBJECTIVE_MIN_VOLATILITY,
+    "target-return": pb.PORTFOLIO_OBJECTIVE_TARGET_RETURN,
+    "target-volatility": pb.PORTFOLIO_OBJECTIVE_TARGET_VOLATILITY,
+    "risk-parity": pb.PORTFOLIO_OBJECTIVE_RISK_PARITY,
 }
 RETURNS = {
-    ReturnEstimator.MEAN: pb.PORTFOLIO_RETURN_ESTIMATOR_MEAN,
-    ReturnEstimator.CAGR: pb.PORTFOLIO_RETURN_ESTIMATOR_CAGR,
-    ReturnEstimator.EWMA: pb.PORTFOLIO_RETURN_ESTIMATOR_EWMA,
+    "mean": pb.PORTFOLIO_RETURN_ESTIMATOR_MEAN,
+    "cagr": pb.PORTFOLIO_RETURN_ESTIMATOR_CAGR,
+    "ewma": pb.PORTFOLIO_RETURN_ESTIMATOR_EWMA,
 }
 COVARIANCES = {
-    CovarianceEstimator.SAMPLE: pb.PORTFOLIO_COVARIANCE_ESTIMATOR_SAMPLE,
-    CovarianceEstimator.EWMA: pb.PORTFOLIO_COVARIANCE_ESTIMATOR_EWMA,
-    CovarianceEstimator.LEDOIT_WOLF: pb.PORTFOLIO_COVARIANCE_ESTIMATOR_LEDOIT_WOLF,
+    "sample": pb.PORTFOLIO_COVARIANCE_ESTIMATOR_SAMPLE,
+    "ewma": pb.PORTFOLIO_COVARIANCE_ESTIMATOR_EWMA,
+    "ledoit-wolf": pb.PORTFOLIO_COVARIANCE_ESTIMATOR_LEDOIT_WOLF,
 }
 
 
@@ -76,13 +70,13 @@ def _data_options(command: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--bars", default=365, show_default=True, help="Server candles."),
         click.option(
             "--expected-returns",
-            type=click.Choice([e.value for e in ReturnEstimator]),
+            type=click.Choice(list(RETURNS)),
             default="mean",
             show_default=True,
         ),
         click.option(
             "--covariance",
-            type=click.Choice([c.value for c in CovarianceEstimator]),
+            type=click.Choice(list(COVARIANCES)),
             default="sample",
             show_default=True,
         ),
@@ -106,7 +100,7 @@ def _data_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @portfolio.command("optimize")
 @click.option(
     "--objective",
-    type=click.Choice([o.value for o in Objective]),
+    type=click.Choice(list(OBJECTIVES)),
     default="max-sharpe",
     show_default=True,
 )
@@ -119,6 +113,9 @@ def optimize(conn: Connection, **options: Any) -> None:
     """Print optimal weights with their expected return, volatility and Sharpe ratio."""
     spec = _spec(options)
     if options["prices_file"] is not None:
+        from adapters.reporting.price_table import read_price_table
+        from application.portfolio.optimize import estimate, solve
+
         table = _offline(lambda: read_price_table(options["prices_file"]))
         fitted = _offline(lambda: estimate(table.assets, table.prices, spec))
         result = _offline(lambda: solve(fitted.model, spec))
@@ -128,7 +125,7 @@ def optimize(conn: Connection, **options: Any) -> None:
         document["observations"] = fitted.observations
     else:
         request = pb.OptimizeRequest(
-            spec=_spec_pb(spec, options), objective=OBJECTIVES[spec.objective]
+            spec=_spec_pb(spec, options), objective=OBJECTIVES[spec.objective.value]
         )
         if spec.target_return is not None:
             request.target_return = spec.target_return
@@ -150,6 +147,9 @@ def frontier_command(conn: Connection, points: int, **options: Any) -> None:
     """Print the efficient frontier: one row per portfolio."""
     spec = _spec({**options, "objective": "min-volatility", "frontier_points": points})
     if options["prices_file"] is not None:
+        from adapters.reporting.price_table import read_price_table
+        from application.portfolio.optimize import estimate, frontier
+
         table = _offline(lambda: read_price_table(options["prices_file"]))
         fitted = _offline(lambda: estimate(table.assets, table.prices, spec))
         curve = _offline(lambda: frontier(fitted.model, spec))
@@ -278,6 +278,13 @@ def performance(conn: Connection, window: int, as_json: bool) -> None:
 
 
 def _spec(options: dict[str, Any]) -> OptimizationSpec:
+    from application.portfolio.optimize import (
+        CovarianceEstimator,
+        Objective,
+        OptimizationSpec,
+        ReturnEstimator,
+    )
+
     ppy = options.get("periods_per_year")
     if options.get("prices_file") is None and not options.get("symbols"):
         fail("give --prices FILE (offline) or --symbols A,B (server candles)", EXIT_INVALID)
@@ -304,8 +311,8 @@ def _spec_pb(spec: OptimizationSpec, options: dict[str, Any]) -> pb.Optimization
         candles=pb.PortfolioCandleSource(
             symbols=symbols, timeframe=options["timeframe"], bars=options["bars"]
         ),
-        expected_returns=RETURNS[spec.expected_returns],
-        covariance=COVARIANCES[spec.covariance],
+        expected_returns=RETURNS[spec.expected_returns.value],
+        covariance=COVARIANCES[spec.covariance.value],
         risk_free_rate=spec.risk_free_rate,
         periods_per_year=options["periods_per_year"] or 0.0,
         long_short=spec.long_short,
@@ -319,6 +326,8 @@ def _spec_pb(spec: OptimizationSpec, options: dict[str, Any]) -> pb.Optimization
 
 def _offline(work: Callable[[], Any]) -> Any:
     """Run offline work; show bad input or an infeasible problem as one line."""
+    from domain.errors import DomainError, InvalidInput
+
     try:
         return work()
     except InvalidInput as error:
