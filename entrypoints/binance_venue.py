@@ -92,6 +92,13 @@ def binance_config(settings: Settings) -> BinanceConfig:
     )
 
 
+def build_exchange(settings: Settings) -> CcxtBinanceExchange:
+    """Build the adapter; ccxt is imported only here, so paper mode never loads it."""
+    from adapters.binance.execution import CcxtBinanceExchange
+
+    return CcxtBinanceExchange(binance_config(settings))
+
+
 async def start_binance(service: Service) -> asyncio.Task[None]:
     """Confirm the account (live), open our books, reconcile, then stream.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dependency_injector import containers, providers
 
-from adapters.binance.execution import CcxtBinanceExchange
 from adapters.market_data.paper_feed import CandlePrices
 from adapters.memory.clock import UuidIds, WallClock
 from adapters.memory.event_bus import InMemoryEventBus
@@ -38,7 +37,7 @@ from application.use_cases.cancel_order import CancelOrder
 from application.use_cases.place_order import PlaceOrder
 from application.use_cases.queries import GetOrder, ListFills, ListOrders, ReadEvents, Valuation
 from domain.position import MarginMode
-from entrypoints.binance_venue import binance_config
+from entrypoints.binance_venue import build_exchange
 from entrypoints.settings import Settings
 
 
@@ -100,9 +99,7 @@ class Container(containers.DeclarativeContainer):
         interval_ms=settings.provided.paper.tick_interval_ms,
     )
     # testnet and live: Binance USDⓈ-M through ccxt (entrypoints.binance_venue gates live).
-    binance_exchange = providers.Singleton(
-        CcxtBinanceExchange, config=providers.Callable(binance_config, settings)
-    )
+    binance_exchange = providers.Singleton(build_exchange, settings)
     exchange = providers.Selector(
         settings.provided.mode,
         paper=simulated_exchange,
