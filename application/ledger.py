@@ -9,9 +9,12 @@ while a venue is being called.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+import copy
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager
 from decimal import Decimal
+from typing import TypeVar
 
 from application import telemetry
 from application.events import (
@@ -27,10 +30,12 @@ from application.ports.storage import UnitOfWork
 from application.ports.venue import ExecutionReport, FundingPayment, ReportKind, VenueEvent
 from application.telemetry import Span, order_attributes
 from domain.account import Account
+from domain.errors import PreconditionFailed
 from domain.order import Order, OrderStatus
 from domain.position import MarginMode, Position
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
+T = TypeVar("T")
 _UNFILLABLE = (OrderStatus.FILLED, OrderStatus.REJECTED)
 
 
@@ -55,6 +60,38 @@ class PositionDefaults:
         return Position(symbol=symbol, leverage=leverage, margin_mode=self.margin_mode)
 
 
+class _Book:
+    """What the ledger last committed, kept in memory so the order path reads nothing.
+
+    Only the ledger writes these tables, so after a commit the cache is exact; after
+    a failed transaction it is dropped whole and reloaded on demand.
+    """
+
+    ORDERS_KEPT = 20_000
+
+    def __init__(self) -> None:
+        self.account: Account | None = None
+        self.positions: dict[str, Position] = {}
+        self.all_positions_loaded = False
+        self.orders: OrderedDict[str, Order] = OrderedDict()
+
+    def remember(self, order: Order) -> None:
+        self.orders[order.client_order_id] = order
+        self.orders.move_to_end(order.client_order_id)
+        while len(self.orders) > self.ORDERS_KEPT:
+            self.orders.popitem(last=False)
+
+
+class _Changes:
+    """The objects one transaction touched, written once each at commit."""
+
+    def __init__(self) -> None:
+        self.orders: dict[str, Order] = {}
+        self.positions: dict[str, Position] = {}
+        self.account: Account | None = None
+        self.events: list[Event] = []
+
+
 class Ledger:
     """Apply venue events and new orders to storage, then publish what changed."""
 
@@ -69,6 +106,7 @@ class Ledger:
         self._publisher = publisher
         self._defaults = defaults
         self._asset = asset
+        self._book = _Book()
         self.lock = asyncio.Lock()
 
     async def open_account(self, starting_balance: Decimal, at: int) -> Account:
@@ -79,7 +117,8 @@ class Ledger:
                 account = Account(self._asset, starting_balance, at)
                 await uow.accounts.save(account)
                 await uow.commit()
-            return account
+            self._book.account = account
+            return copy.copy(account)
 
     async def record_new(self, order: Order) -> Order:
         """Store a NEW (or already rejected) order, unless its client id exists.
@@ -88,59 +127,117 @@ class Ledger:
         seen before, so one client order id never makes two orders.
         """
         async with self.lock:
+            known = self._book.orders.get(order.client_order_id)
+            if known is not None:
+                return copy.copy(known)
             with telemetry.span("ledger.persist", order_attributes(order), change="order.new"):
+                stored, events = await self._guarded(self._insert(order))
+        if events:
+            await self._publisher.publish(events)
+        return stored
+
+    async def _insert(self, order: Order) -> tuple[Order, list[Event]]:
+        async with self._uow() as uow:
+            try:
+                await uow.orders.add(order)
+            except PreconditionFailed:
+                existing = await uow.orders.get_by_client_id(order.client_order_id)
+                if existing is None:
+                    raise
+                self._book.remember(existing)
+                return copy.copy(existing), []
+            events = await uow.events.append_many([order_updated(order)])
+            await uow.commit()
+        self._book.remember(copy.copy(order))
+        return order, events
+
+    async def order(self, client_order_id: str) -> Order | None:
+        """Return the current state of an order by client order id (a copy)."""
+        async with self.lock:
+            known = self._book.orders.get(client_order_id)
+            if known is None:
                 async with self._uow() as uow:
-                    existing = await uow.orders.get_by_client_id(order.client_order_id)
-                    if existing is not None:
-                        return existing
-                    await uow.orders.add(order)
-                    event = await uow.events.append(order_updated(order))
-                    await uow.commit()
-            await self._publisher.publish([event])
-            return order
+                    known = await uow.orders.get_by_client_id(client_order_id)
+                if known is None:
+                    return None
+                self._book.remember(known)
+            return copy.copy(known)
+
+    async def snapshot(self) -> tuple[Account | None, list[Position]]:
+        """Return copies of the wallet and every position as last committed."""
+        async with self.lock:
+            if self._book.account is None or not self._book.all_positions_loaded:
+                async with self._uow() as uow:
+                    self._book.account = await uow.accounts.get()
+                    for position in await uow.positions.list():
+                        self._book.positions.setdefault(position.symbol, position)
+                self._book.all_positions_loaded = True
+            account = copy.copy(self._book.account) if self._book.account else None
+            return account, [copy.copy(p) for p in self._book.positions.values()]
 
     async def apply(self, events: Iterable[VenueEvent]) -> None:
-        """Apply venue events in order, each in its own transaction."""
-        for venue_event in events:
-            with _venue_span(venue_event):
-                async with self.lock:
-                    published = await self._apply_one(venue_event)
-                if published:
-                    await self._publisher.publish(published)
+        """Apply venue events in order, all in one transaction, then publish."""
+        venue_events = list(events)
+        if not venue_events:
+            return
+        async with self.lock:
+            stored = await self._guarded(self._apply_all(venue_events))
+        if stored:
+            await self._publisher.publish(stored)
 
-    async def _apply_one(self, venue_event: VenueEvent) -> list[Event]:
+    async def _guarded(self, work: Awaitable[T]) -> T:
+        try:
+            return await work
+        except BaseException:
+            # Cached objects may hold changes that were rolled back: forget them all.
+            self._book = _Book()
+            raise
+
+    async def _apply_all(self, venue_events: list[VenueEvent]) -> list[Event]:
+        changes = _Changes()
         async with self._uow() as uow:
-            if isinstance(venue_event, FundingPayment):
-                changes = await self._settle_funding(uow, venue_event)
-            else:
-                changes = await self._apply_report(uow, venue_event)
-            if not changes:
+            for venue_event in venue_events:
+                with _venue_span(venue_event):
+                    if isinstance(venue_event, FundingPayment):
+                        await self._settle_funding(uow, changes, venue_event)
+                    else:
+                        await self._apply_report(uow, changes, venue_event)
+            if not changes.events:
                 return []
-            with telemetry.span("ledger.persist", changes=len(changes)):
-                stored = [await uow.events.append(change) for change in changes]
+            with telemetry.span("ledger.persist", changes=len(changes.events)):
+                stored = await self._write(uow, changes)
                 await uow.commit()
         return stored
 
-    async def _apply_report(self, uow: UnitOfWork, report: ExecutionReport) -> list[Event]:
-        order = await uow.orders.get_by_client_id(report.client_order_id)
+    async def _write(self, uow: UnitOfWork, changes: _Changes) -> list[Event]:
+        for order in changes.orders.values():
+            await uow.orders.update(order)
+        for position in changes.positions.values():
+            await uow.positions.save(position)
+        if changes.account is not None:
+            await uow.accounts.save(changes.account)
+        return await uow.events.append_many(changes.events)
+
+    async def _apply_report(
+        self, uow: UnitOfWork, changes: _Changes, report: ExecutionReport
+    ) -> None:
+        order = await self._order(uow, report.client_order_id)
         if order is None:
-            # Not ours (or not yet known): reconciliation deals with strangers.
-            return []
+            return  # not ours (or not yet known): reconciliation deals with strangers
         if report.kind is ReportKind.FILL:
-            return await self._apply_fill(uow, order, report)
-        if not _status_change(order, report):
-            return []
-        await uow.orders.update(order)
-        return [order_updated(order)]
+            await self._apply_fill(uow, changes, order, report)
+        elif _status_change(order, report):
+            changes.orders[order.client_order_id] = order
+            changes.events.append(order_updated(order))
 
     async def _apply_fill(
-        self, uow: UnitOfWork, order: Order, report: ExecutionReport
-    ) -> list[Event]:
+        self, uow: UnitOfWork, changes: _Changes, order: Order, report: ExecutionReport
+    ) -> None:
         fill = report.fill
         if fill is None or fill.quantity > order.remaining or order.status in _UNFILLABLE:
-            return []  # not applicable to this order: reconciliation settles it
+            return  # not applicable to this order: reconciliation settles it
         if not await uow.fills.add(fill):
-            return []  # a fill seen before: applying it twice would double the position
+            return  # a fill seen before: applying it twice would double the position
         if order.status is OrderStatus.NEW:
             order.accept(report.exchange_order_id or "", report.ts)
         if report.exchange_order_id and not order.exchange_order_id:
@@ -149,11 +246,11 @@ class Ledger:
             order.record_late_fill(fill.quantity, fill.price, fill.fee, fill.ts)
         else:
             order.record_fill(fill.quantity, fill.price, fill.fee, fill.ts)
-        await uow.orders.update(order)
+        changes.orders[order.client_order_id] = order
         with telemetry.span("position.update", symbol=fill.symbol) as span:
             position = await self._position(uow, fill.symbol)
             realized = position.apply_fill(fill)
-            await uow.positions.save(position)
+            changes.positions[position.symbol] = position
             span.set_attributes(
                 telemetry.attributes(
                     {"position.quantity": position.quantity, "realized_pnl": realized}
@@ -161,23 +258,25 @@ class Ledger:
             )
         account = await self._account(uow)
         account.credit(realized - fill.fee, fill.ts)
-        await uow.accounts.save(account)
-        return [
+        changes.account = account
+        changes.events += [
             order_updated(order),
             fill_recorded(fill),
             position_changed(position),
             balance_changed(account),
         ]
 
-    async def _settle_funding(self, uow: UnitOfWork, payment: FundingPayment) -> list[Event]:
+    async def _settle_funding(
+        self, uow: UnitOfWork, changes: _Changes, payment: FundingPayment
+    ) -> None:
         position = await self._position(uow, payment.symbol)
         if position.is_flat:
-            return []
+            return
         amount = position.apply_funding(payment.rate, payment.mark_price, payment.ts)
-        await uow.positions.save(position)
+        changes.positions[position.symbol] = position
         account = await self._account(uow)
         account.credit(amount, payment.ts)
-        await uow.accounts.save(account)
+        changes.account = account
         settled = FundingPayment(
             payment.symbol,
             payment.rate,
@@ -186,17 +285,33 @@ class Ledger:
             amount,
             payment.ts,
         )
-        return [funding_settled(settled), position_changed(position), balance_changed(account)]
+        changes.events += [
+            funding_settled(settled),
+            position_changed(position),
+            balance_changed(account),
+        ]
+
+    async def _order(self, uow: UnitOfWork, client_order_id: str) -> Order | None:
+        order = self._book.orders.get(client_order_id)
+        if order is None:
+            order = await uow.orders.get_by_client_id(client_order_id)
+            if order is not None:
+                self._book.remember(order)
+        return order
 
     async def _position(self, uow: UnitOfWork, symbol: str) -> Position:
-        position = await uow.positions.get(symbol)
-        return position if position is not None else self._defaults.new_position(symbol)
+        position = self._book.positions.get(symbol)
+        if position is None:
+            position = await uow.positions.get(symbol) or self._defaults.new_position(symbol)
+            self._book.positions[symbol] = position
+        return position
 
     async def _account(self, uow: UnitOfWork) -> Account:
-        account = await uow.accounts.get()
-        if account is None:
+        if self._book.account is None:
+            self._book.account = await uow.accounts.get()
+        if self._book.account is None:
             raise RuntimeError("the account was never opened")
-        return account
+        return self._book.account
 
 
 def _venue_span(event: VenueEvent) -> AbstractContextManager[Span]:

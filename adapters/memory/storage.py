@@ -233,6 +233,9 @@ class InMemoryEventJournal(_Repository):
         self._changes.events.append(stored)
         return _snapshot(stored)
 
+    async def append_many(self, events: Sequence[Event]) -> list[Event]:
+        return [await self.append(event) for event in events]
+
     async def after(self, sequence: int, limit: int = 1000) -> list[Event]:
         """Return stored events with a sequence above `sequence`, oldest first."""
         events = [e for e in self._all() if e.sequence > sequence]

@@ -47,7 +47,7 @@ class Executor:
         self.connection = connection
 
     async def execute(
-        self, statement: Executable, params: dict[str, Any] | None = None
+        self, statement: Executable, params: dict[str, Any] | list[dict[str, Any]] | None = None
     ) -> CursorResult[Any]:
         try:
             return await self.connection.execute(statement, params)
@@ -124,6 +124,10 @@ class Statements:
         self.get_account = sa.select(*_ACCOUNT.columns).where(accounts.c.id == ACCOUNT_ID)
         self.save_account = _upsert(insert(accounts), [accounts.c.id])
         self.append_event = sa.insert(events)
+        # One INSERT ... VALUES (...), (...) RETURNING for a whole batch ("insertmanyvalues").
+        self.append_events = sa.insert(events).returning(
+            events.c.sequence, sort_by_parameter_order=True
+        )
         self.events_after = (
             sa.select(events.c.sequence, events.c.kind, events.c.ts, events.c.payload)
             .where(events.c.sequence > sa.bindparam("after"))
@@ -268,6 +272,22 @@ class SqlaEventJournal:
         if key is None or key[0] is None:
             raise RuntimeError("the database returned no sequence for the event")
         return event.stored_as(int(key[0]))
+
+    async def append_many(self, events: Sequence[Event]) -> list[Event]:
+        """Store events in order in one round trip; return them with their sequences."""
+        if not events:
+            return []
+        rows = [
+            {
+                "kind": event.kind.value,
+                "ts": event.ts,
+                "payload": json.dumps(codec.encode_payload(event), separators=(",", ":")),
+            }
+            for event in events
+        ]
+        result = await self._db.execute(self._sql.append_events, rows)
+        sequences = [int(row[0]) for row in result.all()]
+        return [event.stored_as(seq) for event, seq in zip(events, sequences, strict=True)]
 
     async def after(self, sequence: int, limit: int = 1000) -> list[Event]:
         """Return stored events with a sequence above `sequence`, oldest first."""

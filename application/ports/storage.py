@@ -63,6 +63,10 @@ class EventJournal(Protocol):
         """Store an event; return it with its sequence number set."""
         ...
 
+    async def append_many(self, events: Sequence[Event]) -> list[Event]:
+        """Store events in order in one round trip; return them with their sequences."""
+        ...
+
     async def after(self, sequence: int, limit: int = 1000) -> list[Event]:
         """Return stored events with a sequence above `sequence`, oldest first."""
         ...

@@ -8,7 +8,6 @@ from application.ledger import Ledger, UnitOfWorkFactory
 from application.ports.clock import Clock, IdGenerator
 from application.ports.market_data import PriceCache
 from application.ports.risk import RiskVerdict
-from application.ports.storage import UnitOfWork
 from application.ports.venue import Exchange
 from application.risk import RiskChain
 from domain.instrument import Instrument
@@ -63,7 +62,7 @@ class PlaceOrder:
         instrument = self._instruments.get(request.symbol)
         instrument.check_request(request, self._prices.mark(request.symbol))
         if request.client_order_id is not None:
-            existing = await self._find(request.client_order_id)
+            existing = await self._ledger.order(request.client_order_id)
             if existing is not None:
                 return existing, True
         now = self._clock.now_ms()
@@ -79,7 +78,7 @@ class PlaceOrder:
             return stored, True
         if verdict.accepted:
             await self._route(order)
-        return await self._reload(order), False
+        return await self._ledger.order(client_order_id) or order, False
 
     async def _check_risk(self, order: Order, instrument: Instrument) -> RiskVerdict:
         with telemetry.span("risk.check", telemetry.order_attributes(order)) as span:
@@ -96,16 +95,3 @@ class PlaceOrder:
                 reports = await self._exchange.submit_order(order)
                 span.set_attribute("reports", len(reports))
             await self._ledger.apply(reports)
-
-    async def _find(self, client_order_id: str) -> Order | None:
-        async with self._uow() as uow:
-            return await uow.orders.get_by_client_id(client_order_id)
-
-    async def _reload(self, order: Order) -> Order:
-        async with self._uow() as uow:
-            return await _get(uow, order)
-
-
-async def _get(uow: UnitOfWork, order: Order) -> Order:
-    stored = await uow.orders.get(order.order_id)
-    return stored if stored is not None else order

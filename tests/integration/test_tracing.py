@@ -69,10 +69,9 @@ async def test_a_grpc_order_continues_the_callers_trace_down_to_persistence(
         "      order.route",
         "        exchange.submit",
         "        order.report",
-        "          ledger.persist",
         "        order.fill",
         "          position.update",
-        "          ledger.persist",
+        "        ledger.persist",
     ]
     server = one(finished, SUBMIT)
     assert server.context is not None

@@ -44,10 +44,9 @@ async def test_a_strategy_trade_is_one_trace_from_the_candle_to_persistence(
         "    order.route",
         "      exchange.submit",
         "      order.report",
-        "        ledger.persist",
         "      order.fill",
         "        position.update",
-        "        ledger.persist",
+        "      ledger.persist",
     ]
     assert place.attributes is not None
     assert str(place.attributes["client_order_id"]).startswith("st-")

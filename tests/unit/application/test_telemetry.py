@@ -57,10 +57,9 @@ async def test_a_strategy_trade_is_one_trace_from_market_data_to_persistence(
         "      order.route",
         "        exchange.submit",
         "        order.report",
-        "          ledger.persist",
         "        order.fill",
         "          position.update",
-        "          ledger.persist",
+        "        ledger.persist",
     ]
     assert {s.context.trace_id for s in finished if s.context} == {root.context.trace_id}
     place = one(finished, "order.place")
