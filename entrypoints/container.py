@@ -8,6 +8,7 @@ from adapters.market_data.paper_feed import CandlePrices
 from adapters.memory.clock import UuidIds, WallClock
 from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
+from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.memory.reconciliation import LoggingDiscrepancyPublisher
 from adapters.simulated.config import VenueConfig
 from adapters.simulated.exchange import SimulatedExchange
@@ -50,6 +51,8 @@ class Container(containers.DeclarativeContainer):
     ids = providers.Singleton(UuidIds)
     prices = providers.Singleton(InMemoryPriceCache)
     bus = providers.Singleton(InMemoryEventBus)
+    # Prometheus metrics; adapters report what never becomes an event (OperationalMetrics).
+    metrics = providers.Singleton(PrometheusMetrics)
     instruments = providers.Singleton(InstrumentCatalog)
 
     engine = providers.Singleton(create_engine, settings.provided.database)

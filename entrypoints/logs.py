@@ -77,6 +77,20 @@ def service_identity(mode: str | None, session: str | None) -> structlog.types.P
     return add
 
 
+class _Stderr:
+    """sys.stderr looked up at every write.
+
+    Loggers are cached on first use; looking the stream up late keeps a cached
+    logger working when stderr is replaced (pytest's capture, a daemon's redirect).
+    """
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
 def configure_logging(
     level: str = "info", fmt: str = "json", mode: str | None = None, session: str | None = None
 ) -> None:
@@ -99,6 +113,6 @@ def configure_logging(
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
+        logger_factory=structlog.PrintLoggerFactory(file=_Stderr()),  # type: ignore[arg-type]
         cache_logger_on_first_use=True,
     )

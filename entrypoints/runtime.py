@@ -18,6 +18,7 @@ from entrypoints.binance_venue import LiveModeRefused, check_live_switches, star
 from entrypoints.container import Container
 from entrypoints.grpc import server as grpc_server
 from entrypoints.grpc.trading_servicer import TradingServicer, TradingUseCases
+from entrypoints.monitoring.component import MonitoringComponent
 from entrypoints.risk_component import RiskComponent
 from entrypoints.scheduler import StrategiesComponent
 from entrypoints.settings import Settings
@@ -37,7 +38,11 @@ class Component(Protocol):
 
 # Builders of the optional components, in start order. Risk comes first: halts and
 # limits must be restored before any other component can place an order.
-COMPONENTS: list[Callable[[Service], Component]] = [RiskComponent, StrategiesComponent]
+COMPONENTS: list[Callable[[Service], Component]] = [
+    RiskComponent,
+    StrategiesComponent,
+    MonitoringComponent,  # last: it reads the engines the others built
+]
 
 
 class StartupError(Exception):

@@ -5,6 +5,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 bash scripts/bootstrap.sh
 bash scripts/services.sh
+bash scripts/browser.sh
 py="$root/.venv/bin"
 
 echo "== generated gRPC stubs are up to date"

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_health.v1._async import HealthServicer
 from grpc_reflection.v1alpha import reflection
 
-from autotrader.v1 import trading_pb2, trading_pb2_grpc
+from autotrader.v1 import trading_pb2_grpc
 from entrypoints.grpc.interceptors import (
     AuthInterceptor,
     ErrorMappingInterceptor,
@@ -60,12 +62,28 @@ class GrpcServer:
         await self.server.stop(grace)
 
 
+@dataclass(frozen=True, slots=True)
+class GrpcService:
+    """One service to serve: how to add it, its full name, and the role each method needs."""
+
+    full_name: str
+    add_to_server: Callable[[Any, grpc.aio.Server], None]
+    servicer: Any
+    roles: Mapping[str, Role] = field(default_factory=dict)
+
+
+def trading_service(trading: TradingServicer) -> GrpcService:
+    return GrpcService(
+        TRADING, trading_pb2_grpc.add_TradingServiceServicer_to_server, trading, REQUIRED_ROLES
+    )
+
+
 def build_server(
-    settings: Settings,
-    trading: TradingServicer,
-    extra_roles: Mapping[str, Role] | None = None,
+    settings: Settings, services: Sequence[GrpcService]
 ) -> tuple[grpc.aio.Server, HealthServicer]:
-    roles = {**REQUIRED_ROLES, **(extra_roles or {})}
+    roles: dict[str, Role] = {}
+    for service in services:
+        roles.update(service.roles)
     server = grpc.aio.server(
         interceptors=[
             TracingInterceptor(),
@@ -75,11 +93,12 @@ def build_server(
         ],
         options=[("grpc.so_reuseport", 0)],
     )
-    trading_pb2_grpc.add_TradingServiceServicer_to_server(trading, server)
+    for service in services:
+        service.add_to_server(service.servicer, server)
     health = HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health, server)
     names = [
-        trading_pb2.DESCRIPTOR.services_by_name["TradingService"].full_name,
+        *(service.full_name for service in services),
         health_pb2.DESCRIPTOR.services_by_name["Health"].full_name,
         reflection.SERVICE_NAME,
     ]
@@ -87,9 +106,9 @@ def build_server(
     return server, health
 
 
-async def start(settings: Settings, trading: TradingServicer) -> GrpcServer:
+async def start(settings: Settings, services: Sequence[GrpcService]) -> GrpcServer:
     """Bind, start and mark SERVING; return the server with the port it bound."""
-    server, health = build_server(settings, trading)
+    server, health = build_server(settings, services)
     address = f"{settings.grpc_host}:{settings.grpc_port}"
     credentials = server_credentials(settings)
     if credentials is None:
@@ -98,7 +117,7 @@ async def start(settings: Settings, trading: TradingServicer) -> GrpcServer:
         port = server.add_secure_port(address, credentials)
     await server.start()
     running = GrpcServer(server, health, port)
-    await running.serving([TRADING])
+    await running.serving([service.full_name for service in services])
     return running
 
 

@@ -109,6 +109,9 @@ def service_env(**extra: str) -> dict[str, str]:
         {
             "AUTOTRADER_PAPER__TICK_INTERVAL_MS": "50",
             "AUTOTRADER_LOG_LEVEL": "warning",
+            # no /metrics or dashboard listeners unless a test asks for them (0 = off)
+            "AUTOTRADER_METRICS_PORT": "0",
+            "AUTOTRADER_DASHBOARD_PORT": "0",
         }
     )
     env.update(extra)

@@ -1,0 +1,1 @@
+"""Observability served by the service: Prometheus /metrics and the live dashboard."""
