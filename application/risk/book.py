@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from application.ledger import UnitOfWorkFactory
 from application.ports.market_data import PriceCache
+from application.use_cases.queries import OPEN_STATUSES
 from domain.numbers import ZERO
-from domain.order import Order
+from domain.order import Order, Side
 from domain.risk.limits import BookState, OrderIntent
 
 
@@ -45,8 +48,9 @@ class BookReader:
         async with self._uow() as uow:
             positions = await uow.positions.list()
             account = await uow.accounts.get()
+            orders = await uow.orders.list(OPEN_STATUSES, None, 100_000)
         marks = dict(self._prices.marks())
-        sizes = {}
+        sizes: dict[str, Decimal] = {}
         upnl = ZERO
         for p in positions:
             if p.is_flat:
@@ -55,4 +59,19 @@ class BookReader:
             sizes[p.symbol] = p.quantity
             upnl += p.unrealized_pnl(mark)
         wallet = account.wallet_balance if account is not None else ZERO
-        return BookState(positions=sizes, marks=marks, equity=wallet + upnl)
+        return BookState(sizes, marks, wallet + upnl, _resting(orders))
+
+
+def _resting(orders: list[Order]) -> dict[str, tuple[Decimal, Decimal]]:
+    """Sum the unfilled buys and sells per symbol of open orders that may add risk."""
+    totals: dict[str, tuple[Decimal, Decimal]] = {}
+    for order in orders:
+        if order.reduce_only:
+            continue
+        buys, sells = totals.get(order.symbol, (ZERO, ZERO))
+        if order.side is Side.BUY:
+            buys += order.remaining
+        else:
+            sells += order.remaining
+        totals[order.symbol] = (buys, sells)
+    return totals

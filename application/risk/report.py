@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 
 import numpy as np
 
@@ -53,7 +52,7 @@ class GetRiskReport:
         history: PriceHistory,
         clock: Clock,
         candles: CandleStore | None = None,
-        timeframe: Timeframe = Timeframe.H1,
+        timeframes: tuple[Timeframe, ...] = (Timeframe.H1, Timeframe.M1),
         bars: int = 720,
         paths: int = 20_000,
         seed: int = 7,
@@ -63,7 +62,7 @@ class GetRiskReport:
         self._history = history
         self._clock = clock
         self._candles = candles
-        self._timeframe = timeframe
+        self._timeframes = timeframes
         self._bars = bars
         self._paths = paths
         self._seed = seed
@@ -100,12 +99,14 @@ class GetRiskReport:
         )
 
     async def _returns(self, symbols: list[str]) -> ReturnSample:
+        """Prefer the longest stored bars with enough history, else the sampled marks."""
         if self._candles is not None and symbols:
-            stored = await candle_returns(
-                self._candles, symbols, self._timeframe, self._clock.now_ms(), self._bars
-            )
-            if stored.returns.shape[0] >= MIN_OBSERVATIONS:
-                return stored
+            for timeframe in self._timeframes:
+                stored = await candle_returns(
+                    self._candles, symbols, timeframe, self._clock.now_ms(), self._bars
+                )
+                if stored.returns.shape[0] >= MIN_OBSERVATIONS:
+                    return stored
         return self._history.returns(symbols)
 
     def _estimates(
@@ -128,7 +129,3 @@ class GetRiskReport:
             rng = np.random.default_rng(self._seed)
             out.append(monte_carlo_var(mean, cov, positions, rng, level, horizon, self._paths))
         return tuple(out), ""
-
-
-def to_decimal(value: float) -> Decimal:
-    return Decimal(repr(value))

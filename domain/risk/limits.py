@@ -9,7 +9,7 @@ that only reduces a position (the way out of trouble) is never blocked by them.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
@@ -144,14 +144,25 @@ class OrderIntent:
 
 @dataclass(frozen=True, slots=True)
 class BookState:
-    """The account as the checks see it: signed position sizes, marks and equity."""
+    """The account as the checks see it: signed position sizes, marks and equity.
+
+    `resting` holds, per symbol, the unfilled quantity of open orders that are not
+    reduce-only, as (buys, sells); they count against the limits as if they filled.
+    """
 
     positions: Mapping[str, Decimal]
     marks: Mapping[str, Decimal]
     equity: Decimal
+    resting: Mapping[str, tuple[Decimal, Decimal]] = field(default_factory=dict)
 
     def position(self, symbol: str) -> Decimal:
         return self.positions.get(symbol, ZERO)
+
+    def worst_case(self, order: OrderIntent) -> Decimal:
+        """Return the order's symbol position once it and the resting orders on its side fill."""
+        buys, sells = self.resting.get(order.symbol, (ZERO, ZERO))
+        pending = buys if order.side is Side.BUY else -sells
+        return self.position(order.symbol) + pending + order.signed_quantity
 
 
 def adds_risk(order: OrderIntent, position: Decimal) -> bool:
@@ -238,8 +249,7 @@ def _order_notional(
 def _position_notional(
     order: OrderIntent, book: BookState, limits: RiskLimits, price: Decimal
 ) -> Breach | None:
-    after = book.position(order.symbol) + order.signed_quantity
-    notional = abs(after) * book.marks[order.symbol]
+    notional = abs(book.worst_case(order)) * book.marks[order.symbol]
     if notional > limits.max_position_notional:
         return Breach(
             RejectCode.MAX_POSITION_NOTIONAL,
@@ -288,9 +298,10 @@ def _leverage(
 
 
 def projected_notionals(order: OrderIntent, book: BookState) -> dict[str, Decimal]:
-    """Return each symbol's signed notional at its mark once `order` has filled."""
+    """Return each symbol's signed notional at its mark once `order` (and the resting
+    orders on its side of its symbol) have filled."""
     sizes = dict(book.positions)
-    sizes[order.symbol] = sizes.get(order.symbol, ZERO) + order.signed_quantity
+    sizes[order.symbol] = book.worst_case(order)
     return {s: q * book.marks.get(s, ZERO) for s, q in sizes.items() if q != ZERO}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -284,3 +285,41 @@ async def test_rebalance_goes_through_the_order_path(running: Running) -> None:
     assert [x.symbol for x in performance.by_symbol] == ["BTCUSDT", "ETHUSDT"]
     assert [x.strategy for x in performance.by_strategy] == ["manual"]
     assert float(performance.total.fees) > 0
+
+
+async def test_the_breaker_trips_on_live_updates_and_survives_a_restart(
+    running: Running,
+) -> None:
+    await running.risk.SetLimits(
+        rpb.SetLimitsRequest(limits={"daily_loss_limit": "0.01"}), metadata=auth(ADMIN)
+    )
+    order = tpb.SubmitOrderRequest(
+        symbol="BTCUSDT", side=tpb.SIDE_BUY, type=tpb.ORDER_TYPE_MARKET, quantity="0.01"
+    )
+    close = tpb.SubmitOrderRequest(
+        symbol="BTCUSDT", side=tpb.SIDE_SELL, type=tpb.ORDER_TYPE_MARKET, quantity="0.01"
+    )
+    # A round trip leaves the book flat and the wallet poorer by two fees and slippage.
+    for request in (order, close):
+        done = await running.trading.SubmitOrder(request, metadata=auth(TRADER))
+        assert done.order.status == tpb.ORDER_STATUS_FILLED
+    for _ in range(100):
+        report = await running.risk.GetRiskReport(rpb.GetRiskReportRequest(), metadata=auth(READER))
+        if report.halt.breaker_tripped:
+            break
+        await asyncio.sleep(0.05)
+    assert report.halt.breaker_tripped
+    assert "daily loss" in report.halt.breaker_reason
+    refused = await running.trading.SubmitOrder(order, metadata=auth(TRADER))
+    assert refused.order.reject_reason.startswith("CIRCUIT_BREAKER: ")
+
+    await running.stop()
+    await running.start()
+    again = await running.trading.SubmitOrder(order, metadata=auth(TRADER))
+    assert again.order.reject_reason.startswith("CIRCUIT_BREAKER: ")
+    await running.risk.SetLimits(
+        rpb.SetLimitsRequest(limits={"daily_loss_limit": "1000"}), metadata=auth(ADMIN)
+    )
+    await running.risk.SetKillSwitch(rpb.SetKillSwitchRequest(engaged=False), metadata=auth(ADMIN))
+    resumed = await running.trading.SubmitOrder(order, metadata=auth(TRADER))
+    assert resumed.order.status == tpb.ORDER_STATUS_FILLED

@@ -145,3 +145,12 @@ async def test_no_mark_price_refuses_risk() -> None:
 def test_every_reason_code_has_a_test_here(code: RejectCode) -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     assert f"RejectCode.{code.name}" in source.replace("for code", "")
+
+
+async def test_resting_orders_count_against_the_position_limit() -> None:
+    rig = await make_rig(RiskLimits(max_position_notional=D(6_000)), fill=False)
+    first = await rig.place(limit(Side.BUY, "0.1", "49000"))
+    assert first.status is OrderStatus.OPEN
+    await assert_rejected(rig, limit(Side.BUY, "0.03", "49000"), RejectCode.MAX_POSITION_NOTIONAL)
+    # An order on the other side is not stacked on the resting buys.
+    assert (await rig.place(limit(Side.SELL, "0.03", "51000"))).status is OrderStatus.OPEN
