@@ -11,9 +11,11 @@ from decimal import Decimal
 from typing import Any
 
 from application.ports.account_state import VenueOrder
+from application.ports.market_data import MarketEvent
 from application.ports.venue import ExecutionReport, ReportKind
 from domain.fill import Fill, Liquidity
 from domain.instrument import Instrument, MarginBracket
+from domain.market.candles import BookTop, Candle, DepthSnapshot, MarkPrice, Timeframe
 from domain.numbers import ZERO
 from domain.order import OrderStatus, Side
 from domain.position import MarginMode, Position
@@ -283,3 +285,71 @@ def wallet_balance(account: Raw, asset: str = "USDT") -> Decimal:
         if entry.get("asset") == asset:
             return dec(entry.get("walletBalance"))
     return ZERO
+
+
+# -- market data ---------------------------------------------------------------------------
+
+
+def kline_row(symbol: str, timeframe: Timeframe, row: Sequence[Any], now: int) -> Candle:
+    """A /fapi/v1/klines row → Candle; a bar whose close time is still ahead is not closed."""
+    return Candle(
+        symbol=symbol,
+        timeframe=timeframe,
+        open_time=int(row[0]),
+        open=float(row[1]),
+        high=float(row[2]),
+        low=float(row[3]),
+        close=float(row[4]),
+        volume=float(row[5]),
+        quote_volume=float(row[7]),
+        closed=int(row[6]) < now,
+    )
+
+
+def market_event(event: Raw) -> MarketEvent | None:
+    """A kline, bookTicker or markPriceUpdate stream event → the domain's market event."""
+    kind = event.get("e")
+    if kind == "kline":
+        k = event["k"]
+        try:
+            timeframe = Timeframe(str(k["i"]))
+        except ValueError:
+            return None
+        return Candle(
+            symbol=str(k["s"]),
+            timeframe=timeframe,
+            open_time=int(k["t"]),
+            open=float(k["o"]),
+            high=float(k["h"]),
+            low=float(k["l"]),
+            close=float(k["c"]),
+            volume=float(k["v"]),
+            quote_volume=float(k["q"]),
+            closed=bool(k["x"]),
+        )
+    if kind == "bookTicker":
+        return BookTop(
+            symbol=str(event["s"]),
+            ts=int(event.get("T") or event["E"]),
+            bid=float(event["b"]),
+            bid_qty=float(event["B"]),
+            ask=float(event["a"]),
+            ask_qty=float(event["A"]),
+        )
+    if kind == "markPriceUpdate":
+        return MarkPrice(
+            symbol=str(event["s"]),
+            ts=int(event["E"]),
+            mark=float(event["p"]),
+            index=float(event["i"]),
+            funding_rate=float(event["r"] or 0),
+            next_funding_time=int(event["T"]),
+        )
+    return None
+
+
+def depth(symbol: str, book: Raw, ts: int, levels: int = 20) -> DepthSnapshot:
+    """A /fapi/v1/depth answer (or ccxt's book of it) → DepthSnapshot, best levels first."""
+    bids = tuple((float(p), float(q)) for p, q, *_ in book["bids"][:levels])
+    asks = tuple((float(p), float(q)) for p, q, *_ in book["asks"][:levels])
+    return DepthSnapshot(symbol, ts, bids, asks)

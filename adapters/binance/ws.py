@@ -21,6 +21,7 @@ from adapters.binance.config import BinanceConfig
 
 log = structlog.get_logger("binance.ws")
 RawHandler = Callable[[dict[str, Any]], None]
+_MARKET_EVENTS = frozenset({"kline", "bookTicker", "markPriceUpdate"})
 
 
 class _TappedBinance(ccxtpro.binanceusdm):  # type: ignore[misc]
@@ -31,9 +32,18 @@ class _TappedBinance(ccxtpro.binanceusdm):  # type: ignore[misc]
         self._tap = tap
         self._connected_event = connected
 
+    market_tap: RawHandler | None = None
+
     def handle_order_update(self, client: Any, message: dict[str, Any]) -> None:
         self._tap(message)
         super().handle_order_update(client, message)
+
+    def handle_message(self, client: Any, message: Any) -> None:
+        if self.market_tap is not None and isinstance(message, dict):
+            event = message.get("data", message)
+            if isinstance(event, dict) and event.get("e") in _MARKET_EVENTS:
+                self.market_tap(event)
+        super().handle_message(client, message)
 
     def on_connected(self, client: Any, message: Any = None) -> None:
         super().on_connected(client, message)
@@ -136,6 +146,12 @@ class BinanceStreams:
         self, symbols: list[str], on_item: Callable[[Any], Awaitable[None]]
     ) -> StreamLoop:
         loop = StreamLoop("mark-price", lambda: self.client.watch_mark_prices(symbols), on_item)
+        self._loops.append(loop)
+        return loop
+
+    def loop(self, name: str, watch: Callable[[], Awaitable[Any]]) -> StreamLoop:
+        """Keep `watch` subscribed (its results are ignored: the raw tap delivers)."""
+        loop = StreamLoop(name, watch)
         self._loops.append(loop)
         return loop
 

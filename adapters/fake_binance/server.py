@@ -137,7 +137,7 @@ class FakeBinance:
         for stream in self.hub.market_streams():
             if not stream.startswith(lower + "@"):
                 continue
-            kind = stream.split("@")[1]
+            kind = stream.split("@")[1].lower()  # Binance spells them markPrice, bookTicker
             if kind.startswith("markprice"):
                 payload = market.mark_event(symbol, price, self.funding_rate, now)
             elif kind == "bookticker":

@@ -80,7 +80,8 @@ class StreamHub:
                 return ws
             connection.listen_key = key
         elif first_stream:
-            connection.streams.update(first_stream.split("/"))
+            # ccxt dials /ws/<n> (a connection number, not a stream) and subscribes by message.
+            connection.streams.update(s for s in first_stream.split("/") if "@" in s)
         self._connections.add(connection)
         writer = asyncio.get_running_loop().create_task(connection.write())
         try:
