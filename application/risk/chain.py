@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from application import telemetry
 from application.ports.risk import PreTradeCheck, RiskVerdict
 from domain.instrument import Instrument
 from domain.order import Order
@@ -20,7 +21,10 @@ class RiskChain:
 
     async def check(self, order: Order, instrument: Instrument) -> RiskVerdict:
         for check in self._checks:
-            verdict = await check.check(order, instrument)
+            name = type(check).__name__
+            with telemetry.span(f"risk.{name}", check=name) as span:
+                verdict = await check.check(order, instrument)
+                span.set_attributes(telemetry.verdict_attributes(verdict))
             if not verdict.accepted:
                 return verdict
         return RiskVerdict.accept()

@@ -65,6 +65,11 @@ async def test_a_grpc_order_continues_the_callers_trace_down_to_persistence(
         f"  {SUBMIT}",
         "    order.place",
         "      risk.check",
+        "        risk.HaltCheck",
+        "        risk.ReduceOnlyCheck",
+        "        risk.PriceBandCheck",
+        "        risk.ExposureCheck",
+        "        risk.RateLimitCheck",
         "      ledger.persist",
         "      order.route",
         "        exchange.submit",
@@ -85,6 +90,9 @@ async def test_a_grpc_order_continues_the_callers_trace_down_to_persistence(
     assert place.attributes["order_id"] == reply.order.order_id
     assert place.attributes["client_order_id"] == reply.order.client_order_id
     assert place.attributes["mode"] == "paper"
+    exposure = one(finished, "risk.ExposureCheck")
+    assert exposure.attributes is not None
+    assert exposure.attributes["risk.verdict"] == "accepted"
     submit = one(finished, "exchange.submit")
     assert submit.attributes is not None
     assert submit.attributes["venue"] == "simulated"

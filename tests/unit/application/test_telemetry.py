@@ -53,6 +53,7 @@ async def test_a_strategy_trade_is_one_trace_from_market_data_to_persistence(
         "    sizing",
         "    order.place",
         "      risk.check",
+        "        risk.RecordingCheck",
         "      ledger.persist",
         "      order.route",
         "        exchange.submit",
@@ -91,6 +92,9 @@ async def test_a_rejected_order_carries_the_risk_verdict_and_reason(
     assert risk.attributes["risk.verdict"] == "rejected"
     assert risk.attributes["risk.code"] == "MAX_NOTIONAL"
     assert risk.attributes["risk.reason"] == "1,000 over the limit"
+    check = one(finished, "risk.RecordingCheck")
+    assert check.attributes is not None
+    assert check.attributes["risk.verdict"] == "rejected"
     assert by_name(finished, "order.route") == []
 
 
