@@ -4,7 +4,8 @@
 gRPC server, `autotrader scheduler` runs the service without gRPC). Periodic jobs run on
 candle time, never on the wall clock, so the same schedule holds when a replay is
 accelerated: account snapshots every `paper.snapshot_minutes`, and writing the
-pipeline's pending candles. Funding is settled by the simulated venue itself every 8h.
+pipeline's pending candles every 15 minutes (and at stop). Funding is settled by the
+simulated venue itself every 8h.
 """
 
 from __future__ import annotations
@@ -48,6 +49,8 @@ ROLES = {
     f"/{STRATEGY}/StopStrategy": Role.TRADE,
     f"/{STRATEGY}/UpdateParameters": Role.TRADE,
 }
+# Closed bars wait in the pipeline at most this long (candle time) before one batched write.
+STORE_EVERY_MINUTES = 15
 SYNTHETIC_MINUTES = 10**8  # the synthetic feed never runs out in practice
 
 
@@ -156,7 +159,7 @@ class StrategiesComponent:
         scheduler.every(
             "snapshot", settings.paper.snapshot_minutes, snapshot_job(c.valuation(), c.snapshots())
         )
-        scheduler.every("store-candles", 1, lambda _ts: self._flush())
+        scheduler.every("store-candles", STORE_EVERY_MINUTES, lambda _ts: self._flush())
         pipeline.subscribe(engine.on_candle)
         pipeline.subscribe(scheduler.on_candle)
         pipeline.attach()
