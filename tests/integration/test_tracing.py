@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -135,3 +138,31 @@ async def test_log_lines_inside_the_call_carry_trace_ids_mode_and_session(
     assert rpc["span_id"] == format(server.context.span_id, "016x")
     assert rpc["mode"] == "paper"
     assert rpc["session"] == "sess-1"
+
+
+async def test_the_cli_continues_the_trace_in_traceparent(
+    service: Service, spans: InMemorySpanExporter
+) -> None:
+    assert service.grpc is not None
+    trace_id = "4bf92f3577b34da6a3ce929d0e0e4736"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AUTOTRADER_")}
+    env |= {
+        "AUTOTRADER_TARGET": f"127.0.0.1:{service.grpc.port}",
+        "TRACEPARENT": f"00-{trace_id}-00f067aa0ba902b7-01",
+    }
+    args = ["orders", "submit", "--symbol", "BTCUSDT", "--side", "buy", "--qty", "0.01"]
+    process = await asyncio.create_subprocess_exec(
+        str(Path(sys.executable).parent / "autotrader"),
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 0, stderr.decode()
+
+    server = one(spans.get_finished_spans(), SUBMIT)
+    assert server.parent is not None
+    assert server.parent.span_id == int("00f067aa0ba902b7", 16)
+    assert server.context is not None
+    assert format(server.context.trace_id, "032x") == trace_id
