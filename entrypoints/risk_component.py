@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import structlog
 
+from application import telemetry
 from application.events import EventKind
 from application.ports.market_data import PriceUpdate
 from application.risk.report import GetRiskReport
@@ -113,8 +114,11 @@ class RiskComponent:
         try:
             async for event in subscription:
                 if event.kind in _WATCHED:
+                    # continue the trace of the trade that caused the fill, across the bus
+                    parent = telemetry.context_from(event.trace)
                     try:
-                        await c.breaker().evaluate()
+                        with telemetry.span("risk.breaker", parent=parent, event=event.kind):
+                            await c.breaker().evaluate()
                     except Exception:
                         log.exception("drawdown breaker evaluation failed")
         finally:

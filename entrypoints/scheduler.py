@@ -23,6 +23,7 @@ import yaml
 from adapters.market_data.paper_feed import PaperCandleFeed, stored_minutes, synthetic_minutes
 from adapters.market_data.tick_bars import TickBarFeed
 from adapters.simulated.replay import DEFAULT_START_PRICES
+from application import telemetry
 from application.market_data import MarketDataPipeline
 from application.ports.strategies import AccountSnapshot, SnapshotStore
 from application.strategy_config import EngineConfig, parse_engine_config
@@ -97,7 +98,8 @@ class Scheduler:
             elif now >= due:
                 self._due[name] = now - now % period + period
                 try:
-                    await job(now)
+                    with telemetry.span(f"job.{name}", ts=now):
+                        await job(now)
                 except Exception:
                     log.exception("scheduled job failed", job=name)
 

@@ -166,3 +166,20 @@ async def test_the_cli_continues_the_trace_in_traceparent(
     assert server.parent.span_id == int("00f067aa0ba902b7", 16)
     assert server.context is not None
     assert format(server.context.trace_id, "032x") == trace_id
+
+
+async def test_a_subscriber_on_the_event_bus_continues_the_orders_trace(
+    service: Service, spans: InMemorySpanExporter
+) -> None:
+    assert service.grpc is not None
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{service.grpc.port}") as channel:
+        await trading_pb2_grpc.TradingServiceStub(channel).SubmitOrder(_market())
+    server = one(spans.get_finished_spans(), SUBMIT)
+    assert server.context is not None
+    for _ in range(100):
+        breakers = [s for s in spans.get_finished_spans() if s.name == "risk.breaker"]
+        if breakers:
+            break
+        await asyncio.sleep(0.02)
+    assert breakers, "the risk component never evaluated the breaker"
+    assert {s.context.trace_id for s in breakers if s.context} == {server.context.trace_id}
