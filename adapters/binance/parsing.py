@@ -181,6 +181,8 @@ class UserStreamTranslator:
         self.order_ids: dict[str, str] = {}  # client order id -> our order id
 
     def reports(self, event: Raw) -> list[ExecutionReport]:
+        if "data" in event and "e" not in event:
+            event = event["data"]  # a combined-stream wrapper: {"stream": ..., "data": ...}
         kind = event.get("e")
         if kind == "ORDER_TRADE_UPDATE":
             return self._order_update(event["o"], int(event.get("T") or event.get("E") or 0))
