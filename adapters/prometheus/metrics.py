@@ -120,9 +120,11 @@ class PrometheusMetrics:
         self.rate_limit_wait_seconds = Counter(
             "autotrader_rate_limit_wait_seconds", "Time spent waiting.", ["venue"], registry=r
         )
-        self.outbox = Gauge("autotrader_outbox_backlog", "Messages not yet published.", registry=r)
+        self.outbox = Gauge(
+            "autotrader_outbox_backlog", "Events not yet relayed (NaN: no outbox).", registry=r
+        )
         self.events = Counter("autotrader_events", "Events observed.", ["kind"], registry=r)
-        for gauge in (self.var, self.kill_switch):
+        for gauge in (self.var, self.kill_switch, self.outbox):  # NaN: nothing reported
             gauge.set(float("nan"))
 
     def render(self) -> bytes:

@@ -135,11 +135,24 @@ class MonitoringComponent:
                 assert self.feed is not None
                 self.metrics.update(taken)
                 self.feed.on_snapshot(taken)
+                await self._outbox_backlog()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self._interval)
             self._wake.clear()
             # Coalesce bursts of events into one snapshot per min_interval.
             await asyncio.sleep(max(0.0, self._min_interval - (time.monotonic() - started)))
+
+    async def _outbox_backlog(self) -> None:
+        # With Redis the outbox relay publishes the journal: its lag is the backlog.
+        c = self._service.container
+        if self._service.settings.redis_url is None or not hasattr(c, "outbox_relay"):
+            return
+        position = c.outbox_relay().position
+        if position is None:
+            return
+        last = await c.read_events().last_sequence()
+        assert self.metrics is not None
+        self.metrics.outbox_backlog(max(0, last - position))
 
     async def _on_price(self, update: PriceUpdate) -> None:
         assert self.metrics is not None
