@@ -59,6 +59,8 @@ class BinanceFailure:
 def classify(error: Exception) -> BinanceFailure:
     """Describe a ccxt exception without keeping any ccxt type."""
     code, message = _code_and_message(str(error))
+    if code is None:
+        message = f"{type(error).__name__}: {message}"  # RequestTimeout, NetworkError, ...
     rate_limited = code in RATE_LIMIT_CODES or isinstance(error, ccxt.DDoSProtection)
     retryable = (
         rate_limited

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from decimal import Decimal
 
 import aiohttp
@@ -145,3 +146,29 @@ async def test_admin_endpoint_injects_faults_at_run_time(fake: FakeBinance) -> N
             assert answer.status == 200
         async with session.post(f"{fake.url}/admin/faults", json={"nonsense": 1}) as answer:
             assert answer.status == 400
+
+
+async def test_a_slow_exchange_times_out_and_is_retried(fake: FakeBinance) -> None:
+    adapter = CcxtBinanceExchange(config_for(fake, max_retries=1))
+    try:
+        await adapter.connect()  # with the normal timeout: a loaded test host is slow too
+        adapter.http.config = replace(adapter.http.config, timeout_s=0.2)
+        fake.inject(latency_ms=400)
+        with pytest.raises(ExchangeError, match=r"RequestTimeout|timed out"):
+            await adapter.fetch_positions()
+        assert adapter.http.retries == 1
+    finally:
+        fake.inject(latency_ms=0)
+        await adapter.close()
+
+
+async def test_an_unreachable_exchange_is_an_exchange_error(fake: FakeBinance) -> None:
+    adapter = CcxtBinanceExchange(config_for(fake, max_retries=1))
+    try:
+        await adapter.connect()
+        await fake.stop()
+        with pytest.raises(ExchangeError) as raised:
+            await adapter.fetch_wallet_balance()
+        assert "ccxt" not in type(raised.value).__module__
+    finally:
+        await adapter.close()
