@@ -16,6 +16,8 @@ class Faults:
     with a Retry-After of `retry_after_s` seconds.
     `lose_order_responses`: the next N order placements are executed, then the
     connection is closed before the answer is written.
+    `outage_after_lost_response`: when a response is lost, the N requests after it
+    answer 503 too (the client can then not even ask what happened).
     `max_fill_qty`: the largest quantity one match step fills (partial fills).
     `clock_skew_ms`: added to the server's clock (server time and timestamp checks).
     """
@@ -26,6 +28,7 @@ class Faults:
     rate_limit_status: int = 429
     retry_after_s: int = 1
     lose_order_responses: int = 0
+    outage_after_lost_response: int = 0
     max_fill_qty: Decimal | None = None
     clock_skew_ms: int = 0
 

@@ -337,6 +337,7 @@ class FakeBinance:
         order = parse_order(params, f"fake-{self.account.count_orders() + 1}", now, algo)
         record = self.account.place(order, now, algo)
         if self.faults.take("lose_order_responses"):
+            self.faults.server_errors += self.faults.outage_after_lost_response
             # Executed, but the answer never arrives: the client sees a dropped connection.
             if request.transport is not None:
                 request.transport.abort()
