@@ -42,8 +42,15 @@ class DashboardFeed:
     """
 
     def __init__(
-        self, mode: str, venue: str, session: str, history: int = 3600, events: int = 100
+        self,
+        mode: str,
+        venue: str,
+        session: str,
+        history: int = 3600,
+        events: int = 100,
+        sample_ms: int = 1000,
     ) -> None:
+        self._sample_ms = sample_ms
         self._header = {"mode": mode, "venue": venue, "session": session}
         self._snapshot: Json | None = None
         self._history: deque[Json] = deque(maxlen=history)
@@ -54,8 +61,11 @@ class DashboardFeed:
         body = snapshot_json(snapshot)
         point = {"ts": snapshot.ts, "equity": body["account"]["equity"], "pnl": body["pnl"]}
         self._snapshot = body
-        self._history.append(point)
-        self._broadcast("snapshot", {"snapshot": body, "point": point})
+        # The chart keeps one point a second, however often the book is read.
+        sampled = not self._history or snapshot.ts - self._history[-1]["ts"] >= self._sample_ms
+        if sampled:
+            self._history.append(point)
+        self._broadcast("snapshot", {"snapshot": body, "point": point if sampled else None})
 
     def on_event(self, event: Event) -> None:
         body = event_json(event)
