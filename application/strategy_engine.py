@@ -335,9 +335,7 @@ class StrategyEngine:
         slot = self._slot(strategy_id)
         if slot.enabled:
             slot.enabled = False
-            for symbol in slot.config.symbols:
-                zero = Signal(symbol, self._now, 0.0, "stopped")
-                self._dirty.update(self._allocator.on_signal(slot.name, zero))
+            self._zero(slot, "stopped")
             await self._persist(slot)
         return self.view(strategy_id)
 
@@ -359,9 +357,16 @@ class StrategyEngine:
             slot.strategy = previous
             raise
         slot.signals.clear()
+        if slot.enabled:  # the old instance's targets go; the new one's come from warm-up
+            self._zero(slot, "parameters changed")
         if store is not None:
             await self._warm_one(slot, store)
         return self.view(strategy_id)
+
+    def _zero(self, slot: _Slot, reason: str) -> None:
+        for symbol in slot.config.symbols:
+            zero = Signal(symbol, self._now, 0.0, reason)
+            self._dirty.update(self._allocator.on_signal(slot.name, zero))
 
     async def _warm_one(self, slot: _Slot, store: CandleStore) -> None:
         timeframe = slot.strategy.params.timeframe

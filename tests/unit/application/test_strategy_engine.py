@@ -168,3 +168,12 @@ def test_client_order_ids_are_deterministic_and_short() -> None:
     assert client_order_id(bar, "ETHUSDT") == client_order_id(bar, "ETHUSDT")
     assert client_order_id(bar, "ETHUSDT") != client_order_id(bar, "BTCUSDT")
     assert len(client_order_id(bar, "1000PEPEUSDT")) <= 36
+
+
+async def test_new_parameters_drop_the_old_instance_targets(rig: Rig) -> None:
+    await rig.feed(zigzag(120))
+    assert await rig.positions()
+    await rig.engine.update_parameters("trend", {"fast": 5, "slow": 12})
+    assert rig.engine.view("trend").params["fast"] == 5
+    await rig.feed(zigzag(1, start=START + 120 * 60_000))
+    assert await rig.positions() == {}  # the rebuilt strategy has no target until it signals
