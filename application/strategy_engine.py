@@ -14,7 +14,7 @@ it from a simulated clock.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -58,6 +58,11 @@ def order_quantity(
     notional = size_target(config, target, max(equity, ZERO), MarketStats())
     quantity = floor_to(abs(notional) / price, instrument.step_size)
     return quantity if notional >= 0 else -quantity
+
+
+# (target, equity, price, instrument, max_leverage) -> signed contracts; `order_quantity`
+# by default, a fixed quantity in the benchmark and in backtests that ask for one.
+Sizer = Callable[[float, Decimal, Decimal, Instrument, float], Decimal]
 
 
 def client_order_id(trigger: Candle, symbol: str) -> str:
@@ -114,6 +119,7 @@ class StrategyEngine:
         instruments: InstrumentCatalog,
         uow: UnitOfWorkFactory,
         states: StrategyStateStore | None = None,
+        sizer: Sizer | None = None,
     ) -> None:
         self.config = config
         self._place_order = place_order
@@ -122,6 +128,7 @@ class StrategyEngine:
         self._instruments = instruments
         self._uow = uow
         self._states = states
+        self._sizer = sizer or order_quantity
         self._slots = {
             name: _Slot(name, slot, build_strategy(name, slot.symbols, slot.params), slot.enabled)
             for name, slot in config.strategies.items()
@@ -271,7 +278,7 @@ class StrategyEngine:
             if price is None:
                 raise InvalidInput("price", f"no mark for {symbol} yet")
             equity = (await self._valuation.account()).margin_balance
-            desired = order_quantity(target, equity, price, instrument, self.config.max_leverage)
+            desired = self._sizer(target, equity, price, instrument, self.config.max_leverage)
             async with self._uow() as uow:
                 position = await uow.positions.get(symbol)
             current = position.quantity if position is not None else ZERO
