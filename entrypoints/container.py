@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import socket
+
 from dependency_injector import containers, providers
 
 from adapters.market_data.paper_feed import CandlePrices
 from adapters.memory.clock import UuidIds, WallClock
 from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
-from adapters.prometheus.metrics import PrometheusMetrics
+from adapters.memory.read_mirror import FallbackUnitOfWorkFactory, ReadMirror
 from adapters.memory.reconciliation import LoggingDiscrepancyPublisher
+from adapters.prometheus.metrics import PrometheusMetrics
+from adapters.redis.cache import RedisPriceCache, RedisSnapshotCache
+from adapters.redis.connection import client as redis_client
+from adapters.redis.event_bus import RedisEventBus
+from adapters.redis.leader import RedisLeaderLock
 from adapters.simulated.config import VenueConfig
 from adapters.simulated.exchange import SimulatedExchange
 from adapters.simulated.instruments import default_instruments
@@ -17,11 +25,15 @@ from adapters.simulated.matching import SimulatedVenue
 from adapters.simulated.replay import DeterministicPriceReplay
 from adapters.sql.candles import SqlaCandleStore, SqlaSnapshotStore, SqlaStrategyStateStore
 from adapters.sql.engine import create_engine
+from adapters.sql.fencing import FencedUnitOfWorkFactory
+from adapters.sql.idempotency import SqlaIdempotencyStore
+from adapters.sql.outbox import SqlaRelayCursor
 from adapters.sql.reconciliation import SqlaDiscrepancyLog
 from adapters.sql.risk import SqlaRiskStore
 from adapters.sql.unit_of_work import SqlaUnitOfWorkFactory
 from application.instruments import InstrumentCatalog
 from application.ledger import Ledger, PositionDefaults
+from application.outbox import OutboxRelay
 from application.portfolio.performance import GetPerformance
 from application.portfolio.rebalance import Rebalance
 from application.portfolio.service import PortfolioOptimizer
@@ -42,6 +54,10 @@ from entrypoints.binance_venue import build_exchange
 from entrypoints.settings import Settings
 
 
+def _instance_id(settings: Settings) -> str:
+    return settings.storage.instance_id or f"{socket.gethostname()}:{os.getpid()}"
+
+
 class Container(containers.DeclarativeContainer):
     """Everything the service runs on, built from Settings."""
 
@@ -49,14 +65,64 @@ class Container(containers.DeclarativeContainer):
 
     clock = providers.Singleton(WallClock)
     ids = providers.Singleton(UuidIds)
-    prices = providers.Singleton(InMemoryPriceCache)
+    # "memory" (the embedded default) or "redis" when redis_url is set.
+    cache_backend = providers.Callable(lambda s: "redis" if s.redis_url else "memory", settings)
+    redis_url = providers.Callable(
+        lambda s: s.redis_url.get_secret_value() if s.redis_url else "", settings
+    )
+    redis = providers.Singleton(redis_client, redis_url)
+    redis_blocking = providers.Singleton(redis_client, redis_url, blocking_ms=1000)
+    prices = providers.Selector(
+        cache_backend,
+        memory=providers.Singleton(InMemoryPriceCache),
+        redis=providers.Singleton(
+            RedisPriceCache, redis, ttl_ms=settings.provided.storage.mark_ttl_ms
+        ),
+    )
+    redis_snapshots = providers.Singleton(
+        RedisSnapshotCache, redis, ttl_ms=settings.provided.storage.snapshot_ttl_ms
+    )
+    # The ledger publishes to the in-process bus; with Redis the outbox relay carries the
+    # journal to a Redis Stream, which StreamEvents follows on every replica.
     bus = providers.Singleton(InMemoryEventBus)
+    redis_bus = providers.Singleton(RedisEventBus, redis, redis_blocking)
+    event_source = providers.Selector(cache_backend, memory=bus, redis=redis_bus)
     # Prometheus metrics; adapters report what never becomes an event (OperationalMetrics).
     metrics = providers.Singleton(PrometheusMetrics)
     instruments = providers.Singleton(InstrumentCatalog)
 
     engine = providers.Singleton(create_engine, settings.provided.database)
-    uow = providers.Singleton(SqlaUnitOfWorkFactory, engine)
+    leader_mode = providers.Callable(
+        lambda s: "redis" if s.storage.leader_lock and s.redis_url else "off", settings
+    )
+    leader = providers.Selector(
+        leader_mode,
+        off=providers.Object(None),
+        redis=providers.Singleton(
+            RedisLeaderLock,
+            redis,
+            settings.provided.storage.account,
+            providers.Callable(_instance_id, settings),
+            settings.provided.storage.leader_ttl_ms,
+        ),
+    )
+    sql_uow = providers.Selector(
+        leader_mode,
+        off=providers.Singleton(SqlaUnitOfWorkFactory, engine),
+        redis=providers.Singleton(FencedUnitOfWorkFactory, engine, leader),
+    )
+    # Reads fall back to the mirror of the last known state while the database is down.
+    read_mirror = providers.Singleton(ReadMirror)
+    uow = providers.Singleton(FallbackUnitOfWorkFactory, sql_uow, read_mirror)
+    relay_cursor = providers.Singleton(SqlaRelayCursor, engine)
+    outbox_relay = providers.Singleton(
+        OutboxRelay,
+        sql_uow,
+        redis_bus,
+        relay_cursor,
+        poll_interval=providers.Callable(lambda s: s.storage.relay_poll_ms / 1000, settings),
+    )
+    idempotency = providers.Singleton(SqlaIdempotencyStore, engine)
 
     venue_instruments = providers.Callable(default_instruments)
     venue_config = providers.Factory(

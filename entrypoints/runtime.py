@@ -17,11 +17,13 @@ from domain.order import OrderStatus
 from entrypoints.binance_venue import LiveModeRefused, check_live_switches, start_binance
 from entrypoints.container import Container
 from entrypoints.grpc import server as grpc_server
-from entrypoints.grpc.trading_servicer import TradingServicer, TradingUseCases
+from entrypoints.grpc.idempotent_servicer import IdempotentTradingServicer
+from entrypoints.grpc.trading_servicer import TradingUseCases
 from entrypoints.monitoring.component import MonitoringComponent
 from entrypoints.risk_component import RiskComponent
 from entrypoints.scheduler import StrategiesComponent
 from entrypoints.settings import Settings
+from entrypoints.storage_component import StorageComponent, lead
 
 log = structlog.get_logger("service")
 
@@ -39,6 +41,7 @@ class Component(Protocol):
 # Builders of the optional components, in start order. Risk comes first: halts and
 # limits must be restored before any other component can place an order.
 COMPONENTS: list[Callable[[Service], Component]] = [
+    StorageComponent,  # first: the read mirror and the relay serve everything after it
     RiskComponent,
     StrategiesComponent,
     MonitoringComponent,  # last: it reads the engines the others built
@@ -66,6 +69,7 @@ class Service:
         if self.settings.mode == "live":
             _refuse_unless(check_live_switches, self.settings)  # before any I/O
         c = self.container
+        await lead(self)  # a standby waits here until it holds the account's leader lock
         await migrate(c.engine())
         exchange = c.exchange()
         try:
@@ -89,7 +93,8 @@ class Service:
         if not self.serve_grpc:
             log.info("service started without gRPC", mode=self.settings.mode)
             return
-        services = [grpc_server.trading_service(TradingServicer(self._use_cases()))]
+        trading = IdempotentTradingServicer(self._use_cases(), c.idempotency(), c.clock())
+        services = [grpc_server.trading_service(trading)]
         for component in self.components:
             services += component.grpc_services()
         self.grpc = await grpc_server.start(self.settings, services)
@@ -159,7 +164,7 @@ class Service:
             list_fills=c.list_fills(),
             valuation=c.valuation(),
             read_events=c.read_events(),
-            events=c.bus(),
+            events=c.event_source(),
             mode=self.settings.mode,
             venue=c.exchange().venue,
         )

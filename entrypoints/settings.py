@@ -78,6 +78,20 @@ class TelemetrySettings(BaseModel):
     sample_ratio: float = Field(default=1.0, ge=0, le=1)
 
 
+class StorageSettings(BaseModel):
+    """Redis caching, the event relay and leadership (used when redis_url is set)."""
+
+    mark_ttl_ms: int = Field(default=60_000, ge=1000)  # a mark nobody refreshes expires
+    snapshot_ttl_ms: int = Field(default=3_600_000, ge=1000)  # account/position snapshots
+    relay_poll_ms: int = Field(default=500, ge=10)  # journal poll when nothing wakes the relay
+    # One instance trades an account; others wait as standbys (needs redis_url).
+    leader_lock: bool = False
+    account: str = Field(default="default", min_length=1, max_length=64)
+    leader_ttl_ms: int = Field(default=3000, ge=300)  # takeover within ~4/3 of this
+    instance_id: str | None = None  # default: host name and process id
+    health_interval_ms: int = Field(default=1000, ge=50)
+
+
 class BinanceSettings(BaseModel):
     """Binance USDⓈ-M for the testnet and live modes.
 
@@ -149,6 +163,7 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
 
     telemetry: TelemetrySettings = Field(default_factory=TelemetrySettings)
+    storage: StorageSettings = Field(default_factory=StorageSettings)
     # Prometheus /metrics and the read-only dashboard; port 0 turns each one off.
     metrics_host: str = "127.0.0.1"
     metrics_port: int = Field(default=9464, ge=0, le=65535)

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.sql import Executable
 
-from adapters.sql.repositories import Executor
-from adapters.sql.unit_of_work import connect
+from adapters.sql.oneshot import run
 
 outbox_relay = sa.Table(
     "outbox_relay",
@@ -40,20 +36,3 @@ class SqlaRelayCursor:
 
     async def save(self, sequence: int) -> None:
         await run(self._engine, self._save, {"name": self._name, "sequence": sequence})
-
-
-async def run(
-    engine: AsyncEngine, statement: Executable, params: dict[str, Any] | None = None
-) -> Any:
-    """Run one statement in its own transaction; return the first column of the first row.
-
-    A database out of reach raises StorageUnavailable.
-    """
-    db = Executor(await connect(engine))
-    try:
-        result = await db.execute(statement, params)
-        value = result.scalar() if result.returns_rows else result.rowcount
-        await db.commit()
-        return value
-    finally:
-        await db.connection.close()

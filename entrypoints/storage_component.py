@@ -1,0 +1,177 @@
+"""Production storage at run time: leadership, the outbox relay, caches, the read mirror, health.
+
+- `lead(service)` runs before anything trades: with storage.leader_lock it starts the
+  Redis lock and waits as a standby until this instance holds it.
+- `StorageComponent` seeds the read mirror and keeps it current from the local bus;
+  with Redis it runs the outbox relay (woken by every local publish), the mark cache
+  sync and account/position snapshots; always it probes the database (and Redis) and
+  reports them on the gRPC health service as autotrader.storage.database / .redis /
+  .events. The database coming back needs nothing: the next unit of work reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import asyncpg
+import sqlalchemy as sa
+import structlog
+from grpc_health.v1 import health_pb2
+
+from adapters.memory.event_bus import SubscriptionLagged
+from adapters.postgres.market_data import asyncpg_dsn
+from adapters.redis.connection import DOWN
+from adapters.sql import codec
+from application.ports.outbox import EventBusUnavailable
+from application.ports.storage import StorageUnavailable
+
+if TYPE_CHECKING:
+    from entrypoints.grpc.server import GrpcService
+    from entrypoints.runtime import Service
+
+log = structlog.get_logger("storage")
+DATABASE = "autotrader.storage.database"
+REDIS = "autotrader.storage.redis"
+EVENTS = "autotrader.storage.events"
+PROBE_SECONDS = 2.0
+
+
+async def lead(service: Service) -> None:
+    """With a leader lock configured, wait until this instance holds it."""
+    from entrypoints.runtime import StartupError
+
+    settings = service.settings
+    if settings.storage.leader_lock and settings.redis_url is None:
+        raise StartupError("storage.leader_lock needs redis_url (AUTOTRADER_REDIS_URL)")
+    leader = service.container.leader()
+    if leader is None:
+        return
+    stop = service._stop  # the service's own stop signal ends the lock loop
+    service._tasks.append(asyncio.create_task(leader.run(stop), name="leader-lock"))
+    log.info("waiting for leadership", account=leader.account)
+    await leader.elected.wait()
+    log.info("leading", account=leader.account, token=leader.token)
+
+
+class StorageComponent:
+    """Runs the storage background work of one Service."""
+
+    def __init__(self, service: Service) -> None:
+        self._service = service
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self.status: dict[str, bool] = {}
+
+    async def start(self, service: Service) -> None:
+        c = service.container
+        mirror = c.read_mirror()
+        subscription = c.bus().subscribe()
+        await mirror.seed(c.sql_uow())
+        self._spawn("read-mirror", self._feed(subscription))
+        if service.settings.redis_url is not None:
+            relay = c.outbox_relay()
+            self._spawn("outbox-relay", relay.run(self._stop))
+            self._spawn("mark-cache", c.prices().run(self._stop))
+            self._spawn("snapshots", self._every(1.0, self._save_snapshots))
+        interval = service.settings.storage.health_interval_ms / 1000
+        self._spawn("storage-health", self._every(interval, self._probe))
+
+    async def stop(self) -> None:
+        self._stop.set()
+        for task in self._tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks.clear()
+
+    def grpc_services(self) -> list[GrpcService]:
+        return []
+
+    def _spawn(self, name: str, work: Awaitable[None]) -> None:
+        self._tasks.append(asyncio.create_task(work, name=name))  # type: ignore[arg-type]
+
+    async def _feed(self, subscription: Any) -> None:
+        c = self._service.container
+        mirror = c.read_mirror()
+        redis = self._service.settings.redis_url is not None
+        while not self._stop.is_set():
+            try:
+                async for event in subscription:
+                    mirror.apply(event)
+                    if redis:
+                        c.outbox_relay().wake()
+            except SubscriptionLagged:
+                subscription = c.bus().subscribe()
+                with contextlib.suppress(StorageUnavailable):
+                    await mirror.seed(c.sql_uow())
+
+    async def _every(self, seconds: float, work: Callable[[], Awaitable[None]]) -> None:
+        while not self._stop.is_set():
+            await work()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), seconds)
+
+    async def _probe(self) -> None:
+        c = self._service.container
+        await self._report(DATABASE, await _database_up(c.engine()))
+        if self._service.settings.redis_url is not None:
+            await self._report(REDIS, await _redis_up(c.redis()))
+            await self._report(EVENTS, c.outbox_relay().healthy)
+
+    async def _report(self, name: str, up: bool) -> None:
+        if self.status.get(name) != up:
+            (log.info if up else log.warning)("storage health", part=name, up=up)
+        self.status[name] = up
+        grpc = self._service.grpc
+        if grpc is not None:
+            serving = health_pb2.HealthCheckResponse
+            await grpc.health.set(name, serving.SERVING if up else serving.NOT_SERVING)
+
+    async def _save_snapshots(self) -> None:
+        c = self._service.container
+        mirror = c.read_mirror()
+        if mirror.last_sequence == getattr(self, "_saved", 0):
+            return
+        cache = c.redis_snapshots()
+        try:
+            if mirror.account is not None:
+                await cache.save("account", "wallet", codec.to_dict(mirror.account))
+            for symbol, position in list(mirror.positions.items()):
+                await cache.save("positions", symbol, codec.to_dict(position))
+            self._saved = mirror.last_sequence
+        except (*DOWN, EventBusUnavailable):
+            pass  # the next tick tries again
+
+
+async def _database_up(engine: Any) -> bool:
+    # Probe PostgreSQL on a connection of its own: cancelling a pool checkout on a
+    # timeout can leak the pool's slot, which would starve the real work later.
+    if engine.dialect.name == "postgresql":
+        try:
+            connection = await asyncpg.connect(asyncpg_dsn(str_url(engine)), timeout=PROBE_SECONDS)
+        except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            return False
+        await connection.close()
+        return True
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+    except Exception:  # any failure means the database is not usable now
+        return False
+    return True
+
+
+def str_url(engine: Any) -> str:
+    return str(engine.url.render_as_string(hide_password=False))
+
+
+async def _redis_up(redis: Any) -> bool:
+    try:
+        async with asyncio.timeout(PROBE_SECONDS):
+            await redis.ping()
+    except (*DOWN, TimeoutError):
+        return False
+    return True
