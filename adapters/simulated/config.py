@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from adapters.simulated.impact import SquareRootImpact
 from domain.errors import InvalidInput
 from domain.numbers import ZERO
 from domain.position import MarginMode
@@ -33,6 +34,8 @@ class VenueConfig:
     margin_mode: MarginMode = MarginMode.CROSS
     leverage_per_symbol: Mapping[str, int] = field(default_factory=dict)
     asset: str = "USDT"
+    # Size-dependent impact on taker fills (adapters/simulated/impact.py); None = none.
+    impact: SquareRootImpact | None = None
 
     def __post_init__(self) -> None:
         for name in ("maker_fee_rate", "taker_fee_rate", "spread_ticks", "slippage_bps"):

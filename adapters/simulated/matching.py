@@ -104,6 +104,7 @@ class SimulatedVenue:
         reports = [_report(ReportKind.ACCEPTED, mine, ts, exchange_id)]
         if mine.type is OrderType.MARKET:
             price = self._quoters[mine.symbol].taker_price(mine.side, self._last[mine.symbol])
+            price = self._impacted(mine, mine.quantity, price)
             reports.append(self._execute(mine, mine.quantity, price, Liquidity.TAKER, ts))
         elif mine.type is OrderType.LIMIT:
             self._arrive_limit(mine, ts, reports)
@@ -293,6 +294,7 @@ class SimulatedVenue:
                 events.append(self._expire(order, ts, "ReduceOnly order: no position to reduce."))
                 return
         fill_price = self._quoters[order.symbol].taker_price(order.side, price)
+        fill_price = self._impacted(order, quantity, fill_price)
         reason = self._margin_rejection(order.symbol, order.side, quantity, fill_price)
         if reason is not None:
             events.append(self._expire(order, ts, reason))
@@ -333,6 +335,12 @@ class SimulatedVenue:
         return ExecutionReport(
             ReportKind.FILL, order.client_order_id, ts, order.exchange_order_id, reason, fill
         )
+
+    def _impacted(self, order: Order, quantity: Decimal, price: Decimal) -> Decimal:
+        impact = self._config.impact
+        if impact is None:
+            return price
+        return impact.price(order.side, price, quantity, self._quoters[order.symbol].tick)
 
     def _expire(self, order: Order, ts: int, reason: str) -> ExecutionReport:
         order.transition(OrderStatus.EXPIRED, ts)
