@@ -139,11 +139,11 @@ class PgMarketDataStore:
             "SELECT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'timescaledb') "
             "AND to_regclass('timescaledb_information.hypertables') IS NOT NULL"
         )
-        installed = await self._fetchval(query)
+        installed = await self.fetchval(query)
         if not installed:
             return False
         hyper = "SELECT count(*) FROM timescaledb_information.hypertables WHERE hypertable_name=$1"
-        return bool(await self._fetchval(hyper, CANDLES.table))
+        return bool(await self.fetchval(hyper, CANDLES.table))
 
     # -- writes ---------------------------------------------------------------
 
@@ -216,13 +216,19 @@ class PgMarketDataStore:
 
     async def count(self, series: Series, symbol: str | None = None) -> int:
         if symbol is None:
-            return int(await self._fetchval(f"SELECT count(*) FROM {series.table}"))  # noqa: S608
+            return int(await self.fetchval(f"SELECT count(*) FROM {series.table}"))  # noqa: S608
         query = f"SELECT count(*) FROM {series.table} WHERE symbol = $1"  # noqa: S608
-        return int(await self._fetchval(query, symbol))
+        return int(await self.fetchval(query, symbol))
 
-    async def _fetchval(self, query: str, *args: Any) -> Any:
+    async def fetchval(self, query: str, *args: Any) -> Any:
+        """Run a query and return its first value."""
         async with self._connection() as connection:
             return await connection.fetchval(query, *args)
+
+    async def fetch(self, query: str, *args: Any) -> list[Any]:
+        """Run a query and return its rows."""
+        async with self._connection() as connection:
+            return list(await connection.fetch(query, *args))
 
     def _connection(self) -> _Checkout:
         if self._pool is None:
