@@ -39,11 +39,21 @@ class BinanceMarketData:
     def subscribe_market(self, handler: MarketEventHandler) -> None:
         self._handlers.append(handler)
 
-    async def start(self, symbols: Sequence[str], timeframe: Timeframe = Timeframe.M1) -> None:
-        """Subscribe to klines, book tickers and mark prices of `symbols`."""
+    async def start(
+        self, symbols: Sequence[str], timeframe: Timeframe = Timeframe.M1, depth_levels: int = 0
+    ) -> None:
+        """Subscribe to klines, book tickers and marks of `symbols` (and the book, if asked).
+
+        With `depth_levels` > 0 the diff-depth stream is kept in sync with a REST
+        snapshot (ccxt.pro's Binance algorithm) and every update becomes a DepthSnapshot.
+        """
         client = self._exchange.streams.client
         unified = [self._exchange.provider.unified(s) for s in symbols]
         self._consumer = asyncio.create_task(self._consume(), name="binance-market-events")
+        if depth_levels > 0:
+            for symbol, name in zip(unified, symbols, strict=True):
+                watch, on_book = _depth_watch(client, symbol, name, depth_levels, self._inbox)
+                self._exchange.streams.loop(f"depth-{symbol}", watch, on_book).start()
         for symbol in unified:
             self._exchange.streams.loop(
                 f"kline-{symbol}", _kline_watch(client, symbol, timeframe)
@@ -131,3 +141,16 @@ def _kline_watch(client: Any, symbol: str, timeframe: Timeframe) -> Callable[[],
         return await client.watch_ohlcv(symbol, timeframe.value)
 
     return watch
+
+
+def _depth_watch(
+    client: Any, symbol: str, name: str, levels: int, inbox: asyncio.Queue[MarketEvent]
+) -> tuple[Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[None]]]:
+    async def watch() -> Any:
+        return await client.watch_order_book(symbol, levels)
+
+    async def on_book(book: Any) -> None:
+        ts = int(book.get("timestamp") or time.time() * 1000)
+        inbox.put_nowait(parsing.depth(name, book, ts, levels))
+
+    return watch, on_book

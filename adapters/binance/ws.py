@@ -149,9 +149,14 @@ class BinanceStreams:
         self._loops.append(loop)
         return loop
 
-    def loop(self, name: str, watch: Callable[[], Awaitable[Any]]) -> StreamLoop:
-        """Keep `watch` subscribed (its results are ignored: the raw tap delivers)."""
-        loop = StreamLoop(name, watch)
+    def loop(
+        self,
+        name: str,
+        watch: Callable[[], Awaitable[Any]],
+        on_item: Callable[[Any], Awaitable[None]] | None = None,
+    ) -> StreamLoop:
+        """Keep `watch` subscribed; `on_item` gets each result (else the raw tap delivers)."""
+        loop = StreamLoop(name, watch, on_item)
         self._loops.append(loop)
         return loop
 

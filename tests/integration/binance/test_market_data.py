@@ -9,7 +9,7 @@ from adapters.binance.data import BinanceMarketData
 from adapters.binance.execution import CcxtBinanceExchange
 from adapters.fake_binance.server import FakeBinance
 from application.ports.market_data import MarketEvent, PriceUpdate
-from domain.market.candles import MINUTE_MS, BookTop, Candle, MarkPrice, Timeframe
+from domain.market.candles import MINUTE_MS, BookTop, Candle, DepthSnapshot, MarkPrice, Timeframe
 from tests.integration.binance.conftest import wait_for
 
 
@@ -68,3 +68,25 @@ async def test_mark_prices_feed_the_price_port(
     await wait_for(lambda: any("markprice" in s.lower() for s in fake.hub.market_streams()))
     fake.set_price("BTCUSDT", Decimal("60200"))
     await wait_for(lambda: any(u.price == Decimal("60200") for u in updates))
+
+
+async def test_the_diff_depth_stream_stays_in_sync(
+    fake: FakeBinance, exchange: CcxtBinanceExchange
+) -> None:
+    data = BinanceMarketData(exchange)
+    books: list[DepthSnapshot] = []
+
+    async def record(event: MarketEvent) -> None:
+        if isinstance(event, DepthSnapshot):
+            books.append(event)
+
+    data.subscribe_market(record)
+    await data.start(["BTCUSDT"], depth_levels=5)
+    try:
+        await wait_for(lambda: any("depth" in s for s in fake.hub.market_streams()))
+        for step in range(1, 4):
+            fake.set_price("BTCUSDT", Decimal(60000 + 10 * step))
+            await wait_for(lambda s=step: any(b.bids[0][0] == 60000 + 10 * s - 0.1 for b in books))
+        assert all(len(b.bids) == 5 and b.bids[0][0] < b.asks[0][0] for b in books)
+    finally:
+        await data.stop()
