@@ -36,6 +36,7 @@ ROLES = {
     f"/{PORTFOLIO}/GetPerformance": Role.READ,
     f"/{PORTFOLIO}/Rebalance": Role.TRADE,
 }
+REFRESH_SECONDS = 5.0
 _WATCHED = (EventKind.FILL_RECORDED, EventKind.FUNDING_SETTLED)
 
 
@@ -44,7 +45,7 @@ class RiskComponent:
 
     def __init__(self, service: Service) -> None:
         self._service = service
-        self._task: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self, service: Service) -> None:
         c = service.container
@@ -65,13 +66,16 @@ class RiskComponent:
             )
         await c.breaker().evaluate()
         c.exchange().subscribe_prices(self._on_price)
-        self._task = asyncio.create_task(self._watch_fills(), name="risk-breaker")
+        self._tasks = [
+            asyncio.create_task(self._watch_fills(), name="risk-breaker"),
+            asyncio.create_task(self._refresh(), name="risk-refresh"),
+        ]
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+                await task
 
     def grpc_services(self) -> list[GrpcService]:
         c = self._service.container
@@ -107,6 +111,17 @@ class RiskComponent:
             await c.breaker().on_update()
         except Exception:  # the price loop must survive a failed evaluation
             log.exception("drawdown breaker evaluation failed")
+
+    async def _refresh(self) -> None:
+        # Another process on the same database (`autotrader scheduler`, a second replica)
+        # may engage the kill switch or change limits: pick that up within seconds.
+        state = self._service.container.risk_state()
+        while True:
+            await asyncio.sleep(REFRESH_SECONDS)
+            try:
+                await state.refresh()
+            except Exception:
+                log.exception("risk state refresh failed")
 
     async def _watch_fills(self) -> None:
         c = self._service.container

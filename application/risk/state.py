@@ -28,6 +28,12 @@ class RiskState:
         self.breaker = await self._store.load_breaker() or BreakerState()
         return stored is not None
 
+    async def refresh(self) -> None:
+        """Re-read what another process (a scheduler beside the server) may have changed."""
+        self.limits = await self._store.load_limits() or self.limits
+        self.kill_switch = await self._store.load_kill_switch() or self.kill_switch
+        self.breaker = await self._store.load_breaker() or self.breaker
+
     async def set_limits(self, limits: RiskLimits, by: str, at: int) -> list[LimitChange]:
         """Put `limits` in force, persisting them with one audit row per changed limit."""
         old, new = self.limits.as_text(), limits.as_text()

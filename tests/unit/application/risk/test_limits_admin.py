@@ -61,3 +61,16 @@ async def test_bad_changes_name_the_field_and_change_nothing(
     assert error.value.field == field
     assert store.saves == 0
     assert state.limits == RiskLimits()
+
+
+async def test_refresh_picks_up_another_process_changes() -> None:
+    from domain.risk.halt import KillSwitch
+
+    store = InMemoryRiskStore()
+    server, scheduler = RiskState(store), RiskState(store)
+    await scheduler.load(RiskLimits())
+    await server.set_kill_switch(KillSwitch(True, "alice", 1))
+    await SetLimits(server, ManualClock()).execute({"max_leverage": "3"}, "alice")
+    await scheduler.refresh()
+    assert scheduler.kill_switch.engaged
+    assert scheduler.limits.max_leverage == D(3)
