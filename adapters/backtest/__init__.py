@@ -1,0 +1,1 @@
+"""Backtest composition: the live kernel over the simulated venue, in memory."""

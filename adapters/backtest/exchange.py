@@ -1,0 +1,69 @@
+"""BacktestExchange: the Exchange port over the matching core, with decision-to-venue latency.
+
+With no latency an order reaches the core at once, exactly like the paper
+`SimulatedExchange`. With latency it waits and reaches the core at the first price
+update at or after its decision time + latency: the order stays NEW in the ledger until
+then, and its acceptance or rejection (by the core's own rules, as live) and fills come
+back as venue events of that price update.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from adapters.simulated.matching import SimulatedVenue
+from application.backtest.ports import SettableClock
+from application.ports.venue import ExecutionReport, ReportKind, VenueEvent, VenueEventHandler
+from domain.instrument import Instrument
+from domain.order import Order
+
+
+class BacktestExchange:
+    """Exchange + SimulatedMarket for the backtest loop."""
+
+    def __init__(self, core: SimulatedVenue, clock: SettableClock, latency_ms: int = 0) -> None:
+        self._core = core
+        self._clock = clock
+        self._latency = latency_ms
+        self._handlers: list[VenueEventHandler] = []
+        self._pending: list[tuple[int, Order]] = []
+
+    @property
+    def venue(self) -> str:
+        return "simulated"
+
+    @property
+    def core(self) -> SimulatedVenue:
+        return self._core
+
+    async def load_instruments(self) -> Sequence[Instrument]:
+        return self._core.instruments
+
+    async def submit_order(self, order: Order) -> Sequence[ExecutionReport]:
+        now = self._clock.now_ms()
+        if self._latency == 0:
+            return self._core.submit(order, now)
+        self._pending.append((now + self._latency, order))
+        return []
+
+    def subscribe(self, handler: VenueEventHandler) -> None:
+        """Keep `handler`: unused, the backtest loop hands `on_price` events to the ledger."""
+        self._handlers.append(handler)
+
+    async def cancel_order(self, order: Order) -> Sequence[ExecutionReport]:
+        now = self._clock.now_ms()
+        for item in self._pending:
+            if item[1].client_order_id == order.client_order_id:
+                self._pending.remove(item)
+                return [ExecutionReport(ReportKind.CANCELED, order.client_order_id, now)]
+        return self._core.cancel(order.client_order_id, now)
+
+    def on_price(self, symbol: str, price: Decimal, ts: int) -> list[VenueEvent]:
+        events = self._core.on_price(symbol, price, ts)
+        if self._pending:
+            due = [p for p in self._pending if p[0] <= ts and p[1].symbol == symbol]
+            for item in due:
+                self._pending.remove(item)
+                events.extend(self._core.submit(item[1], ts))
+        return events

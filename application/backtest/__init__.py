@@ -1,0 +1,1 @@
+"""The event-driven backtest: the live kernel driven by a simulated clock over candles."""
