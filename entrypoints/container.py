@@ -13,6 +13,8 @@ from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
 from adapters.memory.read_mirror import FallbackUnitOfWorkFactory, ReadMirror
 from adapters.memory.reconciliation import LoggingDiscrepancyPublisher
+from adapters.postgres.candle_store import PgCandleStore
+from adapters.postgres.market_data import PgMarketDataStore
 from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.redis.cache import RedisPriceCache, RedisSnapshotCache
 from adapters.redis.connection import client as redis_client
@@ -52,6 +54,11 @@ from application.use_cases.queries import GetOrder, ListFills, ListOrders, ReadE
 from domain.position import MarginMode
 from entrypoints.binance_venue import build_exchange
 from entrypoints.settings import Settings
+
+
+def _candle_backend(settings: Settings) -> str:
+    on_postgres = settings.database.startswith("postgresql")
+    return "postgres" if on_postgres and settings.storage.candle_store == "auto" else "sql"
 
 
 def _instance_id(settings: Settings) -> str:
@@ -197,11 +204,16 @@ class Container(containers.DeclarativeContainer):
     # Risk: the chain every order passes (manual, strategy, rebalance, flatten).
     risk_store = providers.Singleton(SqlaRiskStore, engine)
     # Market data and strategies (issue 3).
-    candle_store = providers.Singleton(SqlaCandleStore, engine)
+    market_data = providers.Singleton(PgMarketDataStore, settings.provided.database)
+    candle_store = providers.Selector(
+        providers.Callable(_candle_backend, settings),
+        sql=providers.Singleton(SqlaCandleStore, engine),
+        postgres=providers.Singleton(PgCandleStore, market_data),
+    )
     strategy_states = providers.Singleton(SqlaStrategyStateStore, engine)
     snapshots = providers.Singleton(SqlaSnapshotStore, engine)
     risk_state = providers.Singleton(RiskState, risk_store)
-    risk = providers.Singleton(standard_chain, risk_state, uow, prices, clock)
+    risk = providers.Singleton(standard_chain, risk_state, uow, prices, clock, ledger)
 
     place_order = providers.Factory(
         PlaceOrder,
@@ -220,9 +232,14 @@ class Container(containers.DeclarativeContainer):
     list_fills = providers.Factory(ListFills, uow=uow)
     read_events = providers.Factory(ReadEvents, uow=uow)
     valuation = providers.Factory(
-        Valuation, uow=uow, prices=prices, instruments=instruments, defaults=position_defaults
+        Valuation,
+        uow=uow,
+        prices=prices,
+        instruments=instruments,
+        defaults=position_defaults,
+        ledger=ledger,
     )
-    risk_book = providers.Factory(BookReader, uow, prices)
+    risk_book = providers.Factory(BookReader, uow, prices, ledger)
     flatten = providers.Factory(Flatten, uow=uow, place=place_order, cancel=cancel_order)
     set_kill_switch = providers.Factory(SetKillSwitch, risk_state, flatten, risk_book, clock)
     breaker = providers.Singleton(DrawdownBreaker, risk_state, risk_book, flatten, clock)

@@ -90,6 +90,9 @@ class StorageSettings(BaseModel):
     leader_ttl_ms: int = Field(default=3000, ge=300)  # takeover within ~4/3 of this
     instance_id: str | None = None  # default: host name and process id
     health_interval_ms: int = Field(default=1000, ge=50)
+    # Candles on PostgreSQL: "auto" uses the COPY/numpy store on md_candles (TimescaleDB
+    # when installed); "sql" keeps the generic SQL store on `candles`.
+    candle_store: Literal["auto", "sql"] = "auto"
 
 
 class BinanceSettings(BaseModel):

@@ -86,6 +86,7 @@ class StorageComponent:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
+        await self._service.container.market_data().close()
 
     def grpc_services(self) -> list[GrpcService]:
         return []

@@ -11,6 +11,7 @@ migration 0006; this adapter reads and writes both alike.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -119,14 +120,19 @@ class PgMarketDataStore:
         self._dsn = asyncpg_dsn(url)
         self._pool_size = pool_size
         self._pool: asyncpg.Pool | None = None
+        self._opening = asyncio.Lock()
 
     async def open(self) -> None:
-        try:
-            self._pool = await asyncpg.create_pool(
-                self._dsn, min_size=1, max_size=self._pool_size, timeout=5
-            )
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-            raise StorageUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
+        """Open the pool now (it also opens on first use); StorageUnavailable when down."""
+        async with self._opening:
+            if self._pool is not None:
+                return
+            try:
+                self._pool = await asyncpg.create_pool(
+                    self._dsn, min_size=1, max_size=self._pool_size, timeout=5
+                )
+            except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+                raise StorageUnavailable(f"cannot connect to PostgreSQL: {exc}") from exc
 
     async def close(self) -> None:
         if self._pool is not None:
@@ -231,19 +237,20 @@ class PgMarketDataStore:
             return list(await connection.fetch(query, *args))
 
     def _connection(self) -> _Checkout:
-        if self._pool is None:
-            raise RuntimeError("PgMarketDataStore.open() was not awaited")
-        return _Checkout(self._pool)
+        return _Checkout(self)
 
 
 class _Checkout:
     """A pooled connection whose lost-connection errors surface as StorageUnavailable."""
 
-    def __init__(self, pool: asyncpg.Pool) -> None:
-        self._pool = pool
+    def __init__(self, store: PgMarketDataStore) -> None:
+        self._store = store
+        self._pool: Any = None
         self._connection: Any = None
 
     async def __aenter__(self) -> Any:
+        await self._store.open()
+        self._pool = self._store._pool
         try:
             self._connection = await self._pool.acquire(timeout=10)
         except (OSError, TimeoutError, asyncpg.InterfaceError) as exc:
