@@ -117,3 +117,27 @@ def test_set_limit_is_audited_and_survives_a_restart(guarded: RunningService) ->
         "ops",
     )
     assert "max_order_notional" in guarded.cli("risk", "limits", token=TOKEN).stdout
+
+
+def test_portfolio_commands_against_the_server(guarded: RunningService) -> None:
+    code, text = buy(guarded, "0.01")
+    assert code == 0, text
+    plan = run(guarded, "portfolio", "rebalance", "--target", "ETHUSDT=0.2", "--dry-run")
+    legs = {(o["symbol"], o["side"], o["status"]) for o in plan["orders"]}  # type: ignore[index]
+    assert legs == {("BTCUSDT", "SELL", ""), ("ETHUSDT", "BUY", "")}  # BTC is closed
+    table = guarded.cli("portfolio", "rebalance", "--target", "ETHUSDT=0.2", token=TOKEN)
+    assert table.returncode == 0, table.stderr
+    assert "FILLED" in table.stdout
+    performance = guarded.cli("portfolio", "performance", token=TOKEN)
+    assert performance.returncode == 0, performance.stderr
+    assert "manual" in performance.stdout
+    assert "ETHUSDT" in performance.stdout
+    # No candles are stored in a fresh paper service: a clear one-line refusal.
+    missing = guarded.cli(
+        "portfolio", "optimize", "--symbols", "BTCUSDT,ETHUSDT", "--bars", "30", token=TOKEN
+    )
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: FAILED_PRECONDITION: only ")
+    bad = guarded.cli("portfolio", "rebalance", "--target", "BTCUSDT", token=TOKEN)
+    assert bad.returncode == 2
+    assert "SYMBOL=WEIGHT" in bad.stderr
