@@ -36,6 +36,7 @@ _FINAL_REPORT = {
     OrderStatus.REJECTED: ReportKind.REJECTED,
 }
 ENTRY_TOLERANCE = Decimal("0.000001")  # relative: Binance rounds entry prices
+_WATCHING = "seen once: corrected if the next pass sees the same"
 
 
 class Reconcile:
@@ -58,10 +59,22 @@ class Reconcile:
         self._listeners = listeners
         self._events = events
         self._clock = clock
+        self._seen_before: set[tuple[str, str, str]] = set()
+        self._seen_now: set[tuple[str, str, str]] = set()
+        self._settle_now = False
 
-    async def execute(self) -> list[Discrepancy]:
-        """Run one pass; return what differed (empty when the books agree)."""
+    async def execute(self, settle_now: bool = False) -> list[Discrepancy]:
+        """Run one pass; return what differed (empty when the books agree).
+
+        Orders are settled at once. A position or wallet difference is overwritten
+        only when the previous pass saw the very same difference, or with
+        `settle_now` (at start, before any stream runs): while streams run, a fill
+        can be at the exchange and still on its way to us, and overwriting then
+        would count it twice once it arrives.
+        """
         now = self._clock.now_ms()
+        self._settle_now = settle_now
+        self._seen_now = set()
         local = await self._local_open_orders()
         self._venue.track(local)
         at_venue = {o.client_order_id: o for o in await self._venue.fetch_open_orders()}
@@ -71,10 +84,16 @@ class Reconcile:
         found += [_stranger(o, now) for o in at_venue.values()]
         found += await self._positions(now)
         found += await self._wallet(now)
+        self._seen_before = self._seen_now
         if found:
             await self._log.record(found)
             await self._listeners.publish_discrepancies(found)
         return found
+
+    def _confirmed(self, subject: str, local: str, remote: str) -> bool:
+        key = (subject, local, remote)
+        self._seen_now.add(key)
+        return self._settle_now or key in self._seen_before
 
     # -- orders ----------------------------------------------------------------------------
 
@@ -148,30 +167,28 @@ class Reconcile:
     async def _positions(self, now: int) -> list[Discrepancy]:
         theirs = {p.symbol: p for p in await self._venue.fetch_positions()}
         found: list[Discrepancy] = []
+        events: list[Event] = []
         async with self._ledger.lock, self._uow() as uow:
             ours = {p.symbol: p for p in await uow.positions.list()}
-            events: list[Event] = []
             for symbol in sorted(set(theirs) | set(ours)):
-                local = ours.get(symbol)
-                remote = theirs.get(symbol)
+                local, remote = ours.get(symbol), theirs.get(symbol)
                 if _same(local, remote):
                     continue
-                corrected = _corrected(local, remote, symbol, now)
-                await uow.positions.save(corrected)
-                events.append(await uow.events.append(position_changed(corrected)))
+                ours_text, theirs_text = _describe_position(local), _describe_position(remote)
+                action = _WATCHING
+                if self._confirmed(symbol, ours_text, theirs_text):
+                    corrected = _corrected(local, remote, symbol, now)
+                    await uow.positions.save(corrected)
+                    events.append(await uow.events.append(position_changed(corrected)))
+                    action = "position set to the exchange's"
                 found.append(
                     Discrepancy(
-                        DiscrepancyKind.POSITION,
-                        symbol,
-                        _describe_position(local),
-                        _describe_position(remote),
-                        "position set to the exchange's",
-                        now,
+                        DiscrepancyKind.POSITION, symbol, ours_text, theirs_text, action, now
                     )
                 )
             if events:
                 await uow.commit()
-        if found:
+        if events:
             await self._events.publish(events)
         return found
 
@@ -182,21 +199,17 @@ class Reconcile:
             if account is None or account.wallet_balance == theirs:
                 return []
             before = account.wallet_balance
+            finding = Discrepancy(
+                DiscrepancyKind.BALANCE, account.asset, str(before), str(theirs), _WATCHING, now
+            )
+            if not self._confirmed(account.asset, str(before), str(theirs)):
+                return [finding]
             corrected = Account(account.asset, theirs, now)
             await uow.accounts.save(corrected)
             event = await uow.events.append(balance_changed(corrected))
             await uow.commit()
         await self._events.publish([event])
-        return [
-            Discrepancy(
-                DiscrepancyKind.BALANCE,
-                account.asset,
-                str(before),
-                str(theirs),
-                "wallet balance set to the exchange's",
-                now,
-            )
-        ]
+        return [replace(finding, action="wallet balance set to the exchange's")]
 
 
 def _same(local: Position | None, remote: Position | None) -> bool:

@@ -115,7 +115,7 @@ async def start_binance(service: Service) -> asyncio.Task[None]:
     for update in await exchange.fetch_marks(settings.binance.symbols):
         c.prices().set_mark(update)
     reconcile = c.reconcile()
-    found = await reconcile.execute()
+    found = await reconcile.execute(settle_now=True)  # no stream runs yet: nothing in flight
     log.info("reconciled at start", differences=len(found))
     await exchange.start_streams(settings.binance.symbols)
     return asyncio.create_task(

@@ -180,7 +180,7 @@ async def test_an_open_order_we_never_placed_is_reported_and_left_alone(rig: Rig
 async def test_positions_and_wallet_follow_the_exchange(rig: Rig) -> None:
     rig.venue.positions = [Position("ETHUSDT", D("-1.5"), D(3_000), leverage=5)]
     rig.venue.wallet = D("9990.5")  # funding we never heard of
-    found = await rig.reconcile.execute()
+    found = await rig.reconcile.execute(settle_now=True)
     assert sorted(d.kind for d in found) == [DiscrepancyKind.BALANCE, DiscrepancyKind.POSITION]
     eth = await rig.position("ETHUSDT")
     assert eth is not None
@@ -190,7 +190,7 @@ async def test_positions_and_wallet_follow_the_exchange(rig: Rig) -> None:
     assert account is not None
     assert account.wallet_balance == D("9990.5")
     rig.venue.positions = []
-    found = await rig.reconcile.execute()
+    found = await rig.reconcile.execute(settle_now=True)
     eth = await rig.position("ETHUSDT")
     assert eth is not None
     assert eth.is_flat
@@ -199,6 +199,28 @@ async def test_positions_and_wallet_follow_the_exchange(rig: Rig) -> None:
 
 async def test_a_replay_of_the_same_position_is_not_a_difference(rig: Rig) -> None:
     rig.venue.positions = [Position("BTCUSDT", D("0.5"), D("60000.12"))]
-    await rig.reconcile.execute()
+    await rig.reconcile.execute(settle_now=True)
     rig.venue.positions = [replace(rig.venue.positions[0], entry_price=D("60000.1200001"))]
     assert await rig.reconcile.execute() == []
+
+
+async def test_while_streaming_a_difference_must_persist_before_it_is_corrected(rig: Rig) -> None:
+    rig.venue.positions = [Position("BTCUSDT", D("0.01"), D(60_000))]  # a fill still on its way?
+    first = await rig.reconcile.execute()
+    assert [d.kind for d in first] == [DiscrepancyKind.POSITION]
+    assert "seen once" in first[0].action
+    assert await rig.position("BTCUSDT") is None  # not touched yet
+    second = await rig.reconcile.execute()
+    assert second[0].action == "position set to the exchange's"
+    position = await rig.position("BTCUSDT")
+    assert position is not None
+    assert position.quantity == D("0.01")
+
+
+async def test_a_difference_that_went_away_is_not_corrected_later(rig: Rig) -> None:
+    rig.venue.wallet = D(9_999)
+    assert "seen once" in (await rig.reconcile.execute())[0].action
+    rig.venue.wallet = D(10_000)  # the report arrived meanwhile: the books agree again
+    assert await rig.reconcile.execute() == []
+    rig.venue.wallet = D(9_999)
+    assert "seen once" in (await rig.reconcile.execute())[0].action
