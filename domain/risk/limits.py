@@ -103,6 +103,8 @@ class RiskLimits:
 def _text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 1E+3 reads as 1000
     return str(value)
 
 
