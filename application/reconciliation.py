@@ -51,6 +51,7 @@ class Reconcile:
         listeners: DiscrepancyPublisher,
         events: EventPublisher,
         clock: Clock,
+        new_order_grace_ms: int = 120_000,
     ) -> None:
         self._venue = venue
         self._ledger = ledger
@@ -59,6 +60,8 @@ class Reconcile:
         self._listeners = listeners
         self._events = events
         self._clock = clock
+        # A NEW order younger than this may still be on its way to the exchange.
+        self._new_order_grace_ms = new_order_grace_ms
         self._seen_before: set[tuple[str, str, str]] = set()
         self._seen_now: set[tuple[str, str, str]] = set()
         self._settle_now = False
@@ -90,6 +93,10 @@ class Reconcile:
             await self._listeners.publish_discrepancies(found)
         return found
 
+    def _may_be_in_flight(self, order: Order, now: int) -> bool:
+        young = now - order.created_at < self._new_order_grace_ms
+        return order.status is OrderStatus.NEW and young and not self._settle_now
+
     def _confirmed(self, subject: str, local: str, remote: str) -> bool:
         key = (subject, local, remote)
         self._seen_now.add(key)
@@ -104,6 +111,8 @@ class Reconcile:
     async def _order(self, order: Order, seen: VenueOrder | None, now: int) -> list[Discrepancy]:
         venue_order = seen or await self._venue.fetch_order(order)
         if venue_order is None:
+            if self._may_be_in_flight(order, now):
+                return []  # PlaceOrder may still be sending it
             return await self._unknown_to_exchange(order, now)
         reports = await self._reports(order, venue_order)
         if not reports:

@@ -109,8 +109,9 @@ async def test_a_new_order_that_never_reached_binance_is_rejected(
 ) -> None:
     from domain.order import new_order
 
-    stranded = new_order(market("never-sent"), "oid-x", "never-sent", 1)
+    stranded = new_order(market("never-sent"), "oid-x", "never-sent", WallClock().now_ms())
     await trader.ledger.record_new(stranded)
-    found = await trader.reconcile.execute()
+    assert await trader.reconcile.execute() == []  # young: PlaceOrder may still be sending it
+    found = await trader.reconcile.execute(settle_now=True)
     assert [d.kind for d in found] == [DiscrepancyKind.ORDER_UNKNOWN_TO_EXCHANGE]
     assert (await trader.order("never-sent")).status is OrderStatus.REJECTED

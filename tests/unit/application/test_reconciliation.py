@@ -64,6 +64,7 @@ class Rig:
 
         listeners.listen(hear)
         bus = InMemoryEventBus()
+        self.clock = ManualClock(5_000)
         self.ledger = Ledger(self.store.unit_of_work, bus, PositionDefaults())
         self.reconcile = Reconcile(
             self.venue,
@@ -72,7 +73,7 @@ class Rig:
             self.log,
             listeners,
             bus,
-            ManualClock(5_000),
+            self.clock,
         )
 
     async def order(self, cid: str, quantity: str = "0.01") -> Order:
@@ -125,7 +126,7 @@ async def test_agreeing_books_find_nothing(rig: Rig) -> None:
 
 async def test_new_order_the_exchange_never_saw_is_rejected(rig: Rig) -> None:
     await rig.order("c-1")
-    found = await rig.reconcile.execute()
+    found = await rig.reconcile.execute(settle_now=True)
     assert [d.kind for d in found] == [DiscrepancyKind.ORDER_UNKNOWN_TO_EXCHANGE]
     assert (await rig.stored("c-1")).status is OrderStatus.REJECTED
     assert rig.published == found
@@ -224,3 +225,12 @@ async def test_a_difference_that_went_away_is_not_corrected_later(rig: Rig) -> N
     assert await rig.reconcile.execute() == []
     rig.venue.wallet = D(9_999)
     assert "seen once" in (await rig.reconcile.execute())[0].action
+
+
+async def test_a_young_new_order_may_still_be_in_flight(rig: Rig) -> None:
+    await rig.order("c-young")  # created at 10 ms; the clock says 5 s
+    assert await rig.reconcile.execute() == []
+    assert (await rig.stored("c-young")).status is OrderStatus.NEW
+    rig.clock.advance(120_000)
+    found = await rig.reconcile.execute()
+    assert [d.kind for d in found] == [DiscrepancyKind.ORDER_UNKNOWN_TO_EXCHANGE]
