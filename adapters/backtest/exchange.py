@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from adapters.simulated.matching import SimulatedVenue
+from adapters.simulated.matching import LIQUIDATION_PREFIX, SimulatedVenue
 from application.backtest.ports import SettableClock
 from application.ports.venue import ExecutionReport, ReportKind, VenueEvent, VenueEventHandler
 from domain.instrument import Instrument
-from domain.order import Order
+from domain.order import Order, OrderRequest, OrderType, new_order
 
 
 class BacktestExchange:
@@ -67,3 +67,25 @@ class BacktestExchange:
                 self._pending.remove(item)
                 events.extend(self._core.submit(item[1], ts))
         return events
+
+    def venue_orders(self, events: Sequence[VenueEvent]) -> list[Order]:
+        """Return the orders the venue itself placed in `events`: its liquidations.
+
+        Live, Binance reports a liquidation as an order of its own; the ledger must hold
+        that order before its fill can apply, so the loop records these first.
+        """
+        orders: list[Order] = []
+        for event in events:
+            fill = event.fill if isinstance(event, ExecutionReport) else None
+            if fill is None or not fill.client_order_id.startswith(LIQUIDATION_PREFIX):
+                continue
+            request = OrderRequest(
+                symbol=fill.symbol,
+                side=fill.side,
+                type=OrderType.MARKET,
+                quantity=fill.quantity,
+                reduce_only=True,
+                client_order_id=fill.client_order_id,
+            )
+            orders.append(new_order(request, fill.client_order_id, fill.client_order_id, fill.ts))
+        return orders

@@ -91,6 +91,8 @@ class BacktestLoop:
             events.extend(self._market.on_price(bar.symbol, price, close))
             self._prices.set_mark(PriceUpdate(bar.symbol, price, close))
         if events:
+            for order in self._market.venue_orders(events):
+                await self._ledger.record_new(order)
             await self._ledger.apply(events)
         for bar in minute:
             await self._on_bar(bar)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from application.ports.venue import VenueEvent
+from domain.order import Order
 
 
 class SimulatedMarket(Protocol):
@@ -17,6 +18,10 @@ class SimulatedMarket(Protocol):
     """
 
     def on_price(self, symbol: str, price: Decimal, ts: int) -> Sequence[VenueEvent]: ...
+
+    def venue_orders(self, events: Sequence[VenueEvent]) -> Sequence[Order]:
+        """Return the orders the venue placed on its own in `events` (liquidations)."""
+        ...
 
 
 class SettableClock(Protocol):

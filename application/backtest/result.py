@@ -19,6 +19,7 @@ from domain.order import Order
 from domain.performance import ClosedTrade, PerformanceReport, compute_report
 
 CURVE_POINTS = 2000  # equity points kept in the stored JSON
+RUIN = 1e-6  # the floor of the equity curve once the account is wiped out
 
 
 @dataclass(slots=True)
@@ -26,7 +27,8 @@ class BacktestResult:
     """Everything a run produced; `report` holds the metrics of domain/performance.
 
     `final_equity` is exact (wallet + unrealised PnL at the last marks, Decimal); the
-    curve is a float sample at every minute's close.
+    curve is a float sample at every minute's close, floored at `RUIN` (a liquidation can
+    gap the account below zero; returns need a positive curve), and `ruined` says so.
     """
 
     spec: BacktestSpec
@@ -45,6 +47,7 @@ class BacktestResult:
     report: PerformanceReport
     stats: dict[str, int] = field(default_factory=dict)
     run_id: str = ""
+    ruined: bool = False
 
     def metrics(self) -> dict[str, float]:
         """Return the headline metrics as plain floats (nan where undefined)."""
@@ -86,6 +89,7 @@ class BacktestResult:
             "trades": len(self.trades),
             "rejected": self.rejected,
             "liquidations": self.liquidations,
+            "ruined": self.ruined,
             "bars": int(self.timestamps.size),
             "stats": self.stats,
             "equity_curve": {
@@ -107,7 +111,8 @@ def build_result(
     stats: dict[str, int],
 ) -> BacktestResult:
     """Collect the tracker's records and compute the metrics of the equity curve."""
-    stamps, equity = curve.arrays()
+    stamps, raw = curve.arrays()
+    equity = np.maximum(raw, RUIN)
     notional = np.asarray(curve.notional)
     funding: dict[str, list[tuple[int, Decimal]]] = {}
     for payment in tracker.funding:
@@ -131,4 +136,5 @@ def build_result(
         rejected=sum(1 for o in orders if o.status.value == "REJECTED"),
         report=report,
         stats=stats,
+        ruined=bool(raw.size and raw.min() <= RUIN),
     )

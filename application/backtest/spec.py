@@ -50,7 +50,7 @@ class BacktestSpec(BaseModel):
     funding_rate: Decimal = Field(default=Decimal("0.0001"), gt=-1, lt=1)
     leverage: int = Field(default=10, ge=1, le=125)
     max_leverage: float = Field(default=1.0, gt=0, le=20)
-    capital: float = Field(default=0.2, gt=0, le=10)
+    capital: float = Field(default=0.1, gt=0, le=10)
     fixed_quantity: Decimal | None = Field(default=None, gt=0)
     regime: dict[str, Any] = Field(default_factory=dict)
     risk: dict[str, Any] = Field(default_factory=dict)
