@@ -251,4 +251,4 @@ class Container(containers.DeclarativeContainer):
     )
     optimizer = providers.Factory(PortfolioOptimizer, clock, candles=candle_store)
     rebalance = providers.Factory(Rebalance, instruments, risk_book, place_order)
-    performance = providers.Factory(GetPerformance, uow, prices)
+    performance = providers.Factory(GetPerformance, uow, prices, snapshots=snapshots)

@@ -12,6 +12,7 @@ import numpy as np
 from application.events import EventKind
 from application.ledger import UnitOfWorkFactory
 from application.ports.market_data import PriceCache
+from application.ports.strategies import SnapshotStore
 from application.ports.venue import FundingPayment
 from domain.account import Account
 from domain.fill import Fill
@@ -54,12 +55,19 @@ class GetPerformance:
     segments are symbols: the portfolio weight is each symbol's share of traded
     notional, its return the price PnL over that notional, and the equal-weight
     benchmark holds each symbol from its first fill to the mark. Rolling Sharpe and
-    volatility use the wallet balance after each change (one period per change).
+    volatility use the equity of the periodic account snapshots when there are enough,
+    else the wallet balance after each change (one period per change); the note says which.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, prices: PriceCache) -> None:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        prices: PriceCache,
+        snapshots: SnapshotStore | None = None,
+    ) -> None:
         self._uow = uow
         self._prices = prices
+        self._snapshots = snapshots
 
     async def execute(self, window: int = 20) -> Performance:
         fills, funding, wallets = await self._journal()
@@ -78,7 +86,7 @@ class GetPerformance:
         result = attr.attribute_pnl(rows, payments, marks)
         books = result.by_strategy_symbol
         notes: list[str] = []
-        sharpe, vol = _rolling(wallets, window, notes)
+        sharpe, vol = _rolling(await self._equity(wallets, window, notes), window, notes)
         return Performance(
             by_strategy=_roll_up(books, 0),
             by_symbol=_roll_up(books, 1),
@@ -88,6 +96,18 @@ class GetPerformance:
             rolling_volatility=vol,
             note="; ".join(notes),
         )
+
+    async def _equity(
+        self, wallets: list[Decimal], window: int, notes: list[str]
+    ) -> list[Decimal]:
+        """Prefer the periodic account snapshots' equity; else the wallet after each change."""
+        if self._snapshots is not None:
+            taken = await self._snapshots.list(0, 1_000_000)
+            if len(taken) > window:
+                notes.append("rolling figures per account snapshot (equity incl. unrealised PnL)")
+                return [s.margin_balance for s in taken]
+        notes.append("rolling figures per wallet balance change (realised PnL, fees, funding)")
+        return wallets
 
     async def _journal(self) -> tuple[list[Fill], list[FundingPayment], list[Decimal]]:
         fills: list[Fill] = []
@@ -144,11 +164,11 @@ def _brinson(
 
 
 def _rolling(
-    wallets: list[Decimal], window: int, notes: list[str]
+    equity: list[Decimal], window: int, notes: list[str]
 ) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    levels = np.array([float(w) for w in wallets if w > 0], dtype=np.float64)
+    levels = np.array([float(w) for w in equity if w > 0], dtype=np.float64)
     if levels.size < window + 1:
-        notes.append(f"rolling figures need {window + 1} balance changes; have {levels.size}")
+        notes[-1] = f"rolling figures need {window + 1} equity points; have {levels.size}"
         return (), ()
     returns = levels[1:] / levels[:-1] - 1.0
     sharpe = attr.rolling_sharpe(returns, window, 1.0)

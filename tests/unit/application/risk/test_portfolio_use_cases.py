@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
+import statistics
 from decimal import Decimal
 
 import pytest
 
+from adapters.memory.candles import InMemorySnapshotStore
 from application.instruments import InstrumentCatalog
 from application.portfolio.performance import GetPerformance, strategy_of
 from application.portfolio.rebalance import Rebalance
+from application.ports.strategies import AccountSnapshot
 from application.ports.venue import FundingPayment
 from application.risk.book import BookReader
 from domain.errors import InvalidInput
@@ -97,3 +101,19 @@ def _with_fee(rig: RiskRig, fee: Decimal):  # type: ignore[no-untyped-def]
         return [accepted(order), filled(order, rig.app.prices.mark(order.symbol), fee)]
 
     return respond
+
+
+async def test_rolling_figures_use_account_snapshots_when_there_are_enough() -> None:
+    rig = await make_rig()
+    snapshots = InMemorySnapshotStore()
+    equity = [D(10_000) + D(i % 3) * 10 for i in range(30)]
+    for i, value in enumerate(equity):
+        await snapshots.add(AccountSnapshot(i * 3_600_000, value, value, D(0), value))
+    perf = await GetPerformance(rig.app.uow, rig.app.prices, snapshots).execute(window=10)
+    assert "account snapshot" in perf.note
+    assert len(perf.rolling_volatility) == 29 - 10 + 1
+    returns = [float(b / a - 1) for a, b in itertools.pairwise(equity)]
+    assert perf.rolling_volatility[-1] == pytest.approx(statistics.stdev(returns[-10:]))
+    few = await GetPerformance(rig.app.uow, rig.app.prices).execute(window=10)
+    assert few.rolling_sharpe == ()
+    assert "need 11 equity points" in few.note
