@@ -53,7 +53,7 @@ async def lead(service: Service) -> None:
     service._tasks.append(asyncio.create_task(leader.run(stop), name="leader-lock"))
     log.info("waiting for leadership", account=leader.account)
     await leader.elected.wait()
-    log.info("leading", account=leader.account, token=leader.token)
+    log.info("leading", account=leader.account, fence=leader.token)
 
 
 class StorageComponent:
