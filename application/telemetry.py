@@ -18,6 +18,7 @@ row), carry `telemetry.traceparent()` with the message and continue it with
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -98,8 +99,7 @@ def span(
     An exception leaving the block is recorded on the span and marks it as failed.
     """
     context = trace.set_span_in_context(trace.NonRecordingSpan(parent)) if parent else None
-    tracer = trace.get_tracer(TRACER_NAME)
-    with tracer.start_as_current_span(
+    with _tracer().start_as_current_span(
         name,
         context=context,
         kind=kind,
@@ -107,6 +107,13 @@ def span(
         links=[Link(c) for c in links if c.is_valid],
     ) as current:
         yield current
+
+
+@functools.cache
+def _tracer() -> trace.Tracer:
+    # Asking the SDK for a tracer costs more than a span; before a provider is set this
+    # is a proxy that follows the provider installed later.
+    return trace.get_tracer(TRACER_NAME)
 
 
 def current_context() -> SpanContext | None:

@@ -7,6 +7,7 @@ starts the same service with an SDK tracer provider whose batch processor export
 an InMemorySpanExporter, and reports how many spans it recorded.
 
     .venv/bin/python bench/order_path_tracing.py [--orders 10000] [--clients 8]
+    .venv/bin/python bench/order_path_tracing.py --in-process 3   # PlaceOrder alone
 
 Run as `... order_path_tracing.py serve-traced --data-dir D --grpc-port P` it is the
 traced server itself.
@@ -194,14 +195,116 @@ def serve_traced(argv: list[str]) -> None:
     print(f"{SPAN_REPORT} {len(spans)} in {traces} traces", file=sys.stderr)
 
 
+async def _in_process(orders: int, traced: bool) -> list[float]:
+    """Time PlaceOrder alone on in-memory storage and the simulated venue (no gRPC, no I/O)."""
+    from decimal import Decimal
+
+    from adapters.memory.clock import SequentialIds, WallClock
+    from adapters.memory.event_bus import InMemoryEventBus
+    from adapters.memory.prices import InMemoryPriceCache
+    from adapters.memory.storage import InMemoryStore
+    from adapters.simulated.exchange import SimulatedExchange
+    from adapters.simulated.instruments import default_instruments
+    from adapters.simulated.matching import SimulatedVenue
+    from adapters.simulated.replay import DeterministicPriceReplay
+    from application.instruments import InstrumentCatalog
+    from application.ledger import Ledger, PositionDefaults
+    from application.ports.market_data import PriceUpdate
+    from application.risk import RiskChain
+    from application.use_cases.place_order import PlaceOrder
+    from domain.order import OrderRequest, OrderType, Side
+
+    instruments = default_instruments()
+    clock, store, prices = WallClock(), InMemoryStore(), InMemoryPriceCache()
+    replay = DeterministicPriceReplay(["BTCUSDT"], 7, instruments=instruments)
+    venue = SimulatedVenue(instruments, Decimal(10**9))
+    exchange = SimulatedExchange(venue, replay, clock)
+
+    async def mark(update: PriceUpdate) -> None:
+        prices.set_mark(update)
+
+    exchange.subscribe_prices(mark)
+    await exchange.tick(clock.now_ms())
+    ledger = Ledger(store.unit_of_work, InMemoryEventBus(), PositionDefaults())
+    await ledger.open_account(Decimal(10**9), clock.now_ms())
+    place = PlaceOrder(
+        InstrumentCatalog(instruments),
+        prices,
+        RiskChain(),
+        exchange,
+        ledger,
+        store.unit_of_work,
+        clock,
+        SequentialIds("o"),
+    )
+    took: list[float] = []
+    for n in range(orders + 1000):  # the first 1,000 warm up
+        side = Side.BUY if n % 2 == 0 else Side.SELL
+        request = OrderRequest("BTCUSDT", side, OrderType.MARKET, Decimal("0.002"))
+        started = time.perf_counter()
+        await place.execute(request)
+        took.append((time.perf_counter() - started) * 1000)
+    return took[1000:]
+
+
+def in_process(argv: list[str]) -> None:
+    """One in-process run, in its own process: `inproc on|off ORDERS`."""
+    traced, orders = argv[0] == "on", int(argv[1])
+    if traced:
+        from opentelemetry import trace
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        from entrypoints.settings import Settings
+        from entrypoints.telemetry import build_provider
+
+        trace.set_tracer_provider(build_provider(Settings(), InMemorySpanExporter()))
+    took = asyncio.run(_in_process(orders, traced))
+    print(f"{statistics.median(took):.4f} {percentile(took, 0.99):.4f}")
+
+
+def run_in_process(orders: int, repeats: int) -> None:
+    rows: dict[str, list[tuple[float, float]]] = {"off": [], "on": []}
+    for _ in range(repeats):  # interleaved, so a busy neighbour hurts both alike
+        for mode in ("off", "on"):
+            out = subprocess.run(
+                [sys.executable, __file__, "inproc", mode, str(orders)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout.split()
+            rows[mode].append((float(out[0]), float(out[1])))
+    print(f"in-process PlaceOrder (memory storage, simulated venue), {orders} orders x {repeats}")
+    p50 = {m: statistics.median(r[0] for r in rows[m]) for m in rows}
+    p99 = {m: statistics.median(r[1] for r in rows[m]) for m in rows}
+    for mode in ("off", "on"):
+        print(f"tracing {mode:<3}  p50 {p50[mode]:.3f} ms  p99 {p99[mode]:.3f} ms")
+    print(
+        f"overhead    p50 {p50['on'] - p50['off']:+.3f} ms ({p50['on'] / p50['off'] - 1:+.1%})  "
+        f"p99 {p99['on'] - p99['off']:+.3f} ms ({p99['on'] / p99['off'] - 1:+.1%})"
+    )
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "serve-traced":
         serve_traced(sys.argv[2:])
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "inproc":
+        in_process(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--in-process",
+        type=int,
+        default=0,
+        metavar="REPEATS",
+        help="instead, time PlaceOrder in-process, off/on interleaved REPEATS times",
+    )
     args = parser.parse_args()
+    if args.in_process:
+        run_in_process(args.orders, args.in_process)
+        return
     off = run_one(False, args.orders, args.clients)
     on = run_one(True, args.orders, args.clients)
     print(f"{args.orders} market orders from {args.clients} concurrent gRPC clients each run")
