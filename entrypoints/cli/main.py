@@ -398,6 +398,7 @@ COMMAND_MODULES = (
     "entrypoints.cli.risk",
     "entrypoints.cli.portfolio",
     "entrypoints.cli.binance",
+    "entrypoints.cli.backtest",
 )
 
 

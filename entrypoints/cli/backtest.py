@@ -1,0 +1,287 @@
+"""`autotrader backtest | analyze`: run a backtest or analyse a series, in process.
+
+Neither command needs a server. `backtest --data db` reads candles from the configured
+database (and stores the run there); synthetic data needs nothing at all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from entrypoints.cli import output
+from entrypoints.cli.client import EXIT_INVALID, fail
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+report_option = click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write a self-contained HTML report here, and its PNG charts beside it.",
+)
+DATE = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"])
+
+
+def register(cli: click.Group) -> None:
+    cli.add_command(backtest)
+    cli.add_command(analyze)
+
+
+def _ms(value: datetime) -> int:
+    return int(value.replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def _pairs(items: tuple[str, ...], field: str) -> dict[str, Any]:
+    import yaml
+
+    from domain.errors import InvalidInput
+
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput(field, f"expected key=value, got {item!r}")
+        try:
+            values[key.strip()] = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError as error:
+            raise InvalidInput(f"{field}.{key.strip()}", f"unreadable value {raw!r}") from error
+    return values
+
+
+@click.command()
+@click.option("--strategy", default="trend", show_default=True, help="Registered strategy name.")
+@click.option("--symbols", default="BTCUSDT", show_default=True, help="Comma-separated.")
+@click.option("--start", required=True, type=DATE, help="First UTC day, e.g. 2024-01-01.")
+@click.option("--end", required=True, type=DATE, help="End UTC day (exclusive).")
+@click.option(
+    "--data", type=click.Choice(["synthetic", "db"]), default="synthetic", show_default=True
+)
+@click.option("--params", "params", multiple=True, help="Strategy parameter k=v (repeatable).")
+@click.option("--risk", "risk", multiple=True, help="Risk limit override k=v (repeatable).")
+@click.option("--set", "extra", multiple=True, help="Other spec field k=v, e.g. latency_ms=500.")
+@click.option("--seed", default=7, show_default=True, type=int, help="Synthetic data seed.")
+@click.option("--balance", default="100000", show_default=True, help="Starting USDT.")
+@report_option
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="AUTOTRADER_DATA_DIR"
+)
+@json_option
+def backtest(
+    strategy: str,
+    symbols: str,
+    start: datetime,
+    end: datetime,
+    data: str,
+    params: tuple[str, ...],
+    risk: tuple[str, ...],
+    extra: tuple[str, ...],
+    seed: int,
+    balance: str,
+    report_path: Path | None,
+    progress: bool | None,
+    config_file: Path | None,
+    data_dir: Path | None,
+    as_json: bool,
+) -> None:
+    """Backtest a strategy on the same kernel as paper and live trading."""
+    from application.backtest.spec import parse_spec
+    from domain.errors import InvalidInput
+
+    try:
+        values = {
+            "strategy": strategy,
+            "symbols": [s.strip().upper() for s in symbols.split(",") if s.strip()],
+            "start_ms": _ms(start),
+            "end_ms": _ms(end),
+            "data": data,
+            "seed": seed,
+            "balance": balance,
+            "params": _pairs(params, "params"),
+            "risk": _pairs(risk, "risk"),
+            **_pairs(extra, "set"),
+        }
+        spec = parse_spec(values)
+        show = sys.stderr.isatty() if progress is None else progress
+        result = asyncio.run(_run(spec, show, config_file, data_dir))
+        files = _write(result, report_path) if report_path is not None else []
+    except InvalidInput as error:
+        fail(f"INVALID_ARGUMENT: {error.field}: {error.reason}", EXIT_INVALID)
+    if as_json:
+        output.print_json({**result.summary(), "files": [str(f) for f in files]})
+        return
+    _print_backtest(result, files)
+
+
+async def _run(spec: Any, show: bool, config_file: Path | None, data_dir: Path | None) -> Any:
+    from adapters.backtest.kernel import run_backtest
+
+    with _bar(spec.minutes, show) as tick:
+        if spec.data != "db":
+            return await run_backtest(spec, progress=tick)
+        return await _run_on_database(spec, tick, config_file, data_dir)
+
+
+async def _run_on_database(
+    spec: Any, tick: Callable[[int], None], config_file: Path | None, data_dir: Path | None
+) -> Any:
+    from adapters.backtest.kernel import run_backtest
+    from adapters.sql.candles import SqlaCandleStore
+    from adapters.sql.engine import create_engine, dispose, migrate
+    from entrypoints.settings import load_settings
+
+    settings = load_settings(config_file, data_dir=data_dir)
+    engine = create_engine(settings.database)
+    try:
+        await migrate(engine)
+        result = await run_backtest(spec, SqlaCandleStore(engine), progress=tick)
+    finally:
+        await dispose(engine)
+    if result.timestamps.size == 0:
+        from domain.errors import InvalidInput
+
+        raise InvalidInput(
+            "data", "no stored 1m candles in that period; run `autotrader data synth`"
+        )
+    return result
+
+
+class _bar:  # noqa: N801 - used as a context manager like click's progressbar
+    def __init__(self, total: int, show: bool) -> None:
+        self._total, self._show, self._done = total, show, 0
+        self._bar: Any = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if self._show:
+            self._bar = click.progressbar(
+                length=self._total, label="backtest", file=sys.stderr, show_pos=True
+            ).__enter__()
+        return self._tick
+
+    def _tick(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(done - self._done)
+            self._done = done
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
+
+
+def _write(result: Any, path: Path) -> list[Path]:
+    from adapters.reporting.html_report import write_report
+
+    spec = result.spec
+    title = f"Backtest {spec.strategy} {','.join(spec.symbols)}"
+    return write_report(
+        path,
+        result.report,
+        result.equity,
+        result.timestamps,
+        title,
+        prices=result.closes,
+        trades=[t for t in result.trades if t.symbol == spec.symbols[0]],
+        png_dir=path.with_suffix("").with_name(path.stem + "_charts"),
+    )
+
+
+def _print_backtest(result: Any, files: list[Path]) -> None:
+    spec = result.spec
+    output.print_fields(
+        [
+            ("strategy", f"{spec.strategy} on {', '.join(spec.symbols)} ({spec.data})"),
+            ("bars", str(result.timestamps.size)),
+            ("orders", f"{len(result.orders)} ({result.rejected} rejected)"),
+            ("trades", str(len(result.trades))),
+            ("fees", f"{result.fees} USDT"),
+            ("funding", f"{result.funding} USDT"),
+            ("liquidations", str(result.liquidations)),
+            ("final equity", f"{result.final_equity} USDT"),
+        ]
+    )
+    _print_metrics(result.report, result.timestamps, files)
+
+
+def _print_metrics(report: Any, stamps: Any, files: list[Path]) -> None:
+    from adapters.reporting.formatting import metric_sections
+
+    for title, rows in metric_sections(report, stamps):
+        click.echo("")
+        output.print_table([title.upper(), ""], [list(r) for r in rows], "")
+    for path in files:
+        click.echo(f"wrote {path}", err=True)
+
+
+@click.command()
+@click.option("--equity", type=click.Path(dir_okay=False, path_type=Path), help="CSV: time,equity")
+@click.option("--returns", type=click.Path(dir_okay=False, path_type=Path), help="CSV: time,return")
+@click.option("--periods-per-year", type=float, help="Default: inferred from the time step.")
+@click.option("--risk-free", default=0.0, show_default=True, type=float, help="Annual rate.")
+@report_option
+@json_option
+def analyze(
+    equity: Path | None,
+    returns: Path | None,
+    periods_per_year: float | None,
+    risk_free: float,
+    report_path: Path | None,
+    as_json: bool,
+) -> None:
+    """Compute the backtest metrics and report for your own equity or returns series."""
+    from adapters.reporting.series_io import read_equity_csv, read_returns_csv
+    from domain.errors import InvalidInput
+    from domain.performance import compute_report, equity_curve_from_returns
+
+    try:
+        if (equity is None) == (returns is None):
+            raise InvalidInput("equity/returns", "give exactly one of --equity or --returns")
+        if equity is not None:
+            stamps, curve = read_equity_csv(equity)
+        else:
+            assert returns is not None
+            times, rets = read_returns_csv(returns)
+            stamps, curve = equity_curve_from_returns(times, rets)
+        if curve.size < 2:
+            raise InvalidInput("equity", "needs at least two rows")
+        report = compute_report(curve, stamps, None, None, periods_per_year, risk_free)
+        files: list[Path] = []
+        if report_path is not None:
+            from adapters.reporting.html_report import write_report
+
+            source = equity or returns
+            files = write_report(
+                report_path,
+                report,
+                curve,
+                stamps,
+                f"Analysis of {source.name if source else ''}",
+                png_dir=report_path.with_name(report_path.stem + "_charts"),
+            )
+    except InvalidInput as error:
+        fail(f"INVALID_ARGUMENT: {error.field}: {error.reason}", EXIT_INVALID)
+    if as_json:
+        output.print_json({"metrics": report_json(report), "files": [str(f) for f in files]})
+        return
+    _print_metrics(report, stamps, files)
+
+
+def report_json(report: Any) -> dict[str, Any]:
+    """Return a PerformanceReport as JSON-safe values (nan and infinity become null)."""
+    import dataclasses
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, float):
+            return value if math.isfinite(value) else None
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items()}
+        return value
+
+    return clean(dataclasses.asdict(report))
