@@ -121,6 +121,19 @@ class StorageComponent:
         if self._service.settings.redis_url is not None:
             await self._report(REDIS, await _redis_up(c.redis()))
             await self._report(EVENTS, c.outbox_relay().healthy)
+            await self._report_backlog()
+
+    async def _report_backlog(self) -> None:
+        c = self._service.container
+        relayed = c.outbox_relay().position
+        if relayed is None:
+            return
+        try:
+            async with c.sql_uow()() as uow:
+                newest = await uow.events.last_sequence()
+        except StorageUnavailable:
+            return
+        c.metrics().outbox_backlog(max(newest - relayed, 0))
 
     async def _report(self, name: str, up: bool) -> None:
         if self.status.get(name) != up:
