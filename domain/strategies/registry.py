@@ -11,6 +11,7 @@ from domain.strategies.base import Strategy, StrategyParams
 from domain.strategies.breakout import Breakout
 from domain.strategies.mean_reversion import MeanReversion
 from domain.strategies.pairs import PairsTrading
+from domain.strategies.sma_cross import SmaCross
 from domain.strategies.trend import TrendFollowing
 
 
@@ -28,6 +29,7 @@ STRATEGIES: dict[str, StrategyClass] = {
     MeanReversion.name: MeanReversion,
     Breakout.name: Breakout,
     PairsTrading.name: PairsTrading,
+    SmaCross.name: SmaCross,
 }
 
 

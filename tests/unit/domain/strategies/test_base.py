@@ -50,7 +50,7 @@ def test_a_multi_leg_signal_lists_every_leg() -> None:
 
 
 def test_every_strategy_is_registered_and_builds_with_defaults() -> None:
-    assert set(STRATEGIES) == {"trend", "mean_reversion", "breakout", "pairs"}
+    assert set(STRATEGIES) == {"trend", "mean_reversion", "breakout", "pairs", "sma_cross"}
     for name in STRATEGIES:
         strategy = build_strategy(name, ["ETHUSDT", "BTCUSDT"], {})
         assert strategy.name == name
