@@ -191,6 +191,10 @@ class StrategiesComponent:
         if paper.feed == "synthetic":
             now = c.clock().now_ms()
             start = now - now % MINUTE_MS - paper.warmup_minutes * MINUTE_MS
+            # After a restart, carry on after the last stored minute rather than replay
+            # different synthetic bars over times the strategies have already seen.
+            ends = [await store.last_open_time(s, Timeframe.M1) for s in paper.symbols]
+            start = max([start, *(end + MINUTE_MS for end in ends if end is not None)])
             base = {s: float(DEFAULT_START_PRICES.get(s, 100)) for s in paper.symbols}
             minutes = synthetic_minutes(paper.symbols, start, SYNTHETIC_MINUTES, paper.seed, base)
         else:
