@@ -13,8 +13,10 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import grpc
 import pytest
 
+from autotrader.v1 import trading_pb2 as pb
 from tests.e2e.conftest import BIN, RunningService, free_port, service_env
 
 KEY, SECRET = "fake-api-key", "fake-api-secret"
@@ -65,12 +67,15 @@ def fake(tmp_path: Path) -> Iterator[FakeProcess]:
     process.stop()
 
 
-def binance_env(fake: FakeProcess, mode: str = "testnet", **extra: str) -> dict[str, str]:
+NOWHERE = "http://127.0.0.1:9"  # for checks that refuse before any request is made
+
+
+def binance_env(url: str, mode: str = "testnet", **extra: str) -> dict[str, str]:
     return service_env(
         AUTOTRADER_MODE=mode,
         AUTOTRADER_BINANCE__API_KEY=KEY,
         AUTOTRADER_BINANCE__API_SECRET=SECRET,
-        AUTOTRADER_BINANCE__REST_URL=fake.url,
+        AUTOTRADER_BINANCE__REST_URL=url,
         AUTOTRADER_BINANCE__RECONCILE_INTERVAL_S="1",
         **extra,
     )
@@ -91,25 +96,22 @@ def serve_once(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProce
 def test_fills_made_while_the_trader_was_dead_are_reconciled(
     fake: FakeProcess, tmp_path: Path
 ) -> None:
-    trader = RunningService(tmp_path / "data", free_port(), binance_env(fake))
+    trader = RunningService(tmp_path / "data", free_port(), binance_env(fake.url))
     trader.start()
-    submitted = trader.cli_json(
-        "orders",
-        "submit",
-        "--symbol",
-        "BTCUSDT",
-        "--side",
-        "buy",
-        "--type",
-        "limit",
-        "--qty",
-        "0.01",
-        "--price",
-        "50000",
-        "--client-id",
-        "e2e-rest-1",
-    )
-    assert submitted["order"]["status"] == "ORDER_STATUS_OPEN"  # type: ignore[index]
+    with grpc.insecure_channel(trader.target) as channel:
+        submitted = trader.stub(channel).SubmitOrder(
+            pb.SubmitOrderRequest(
+                symbol="BTCUSDT",
+                side=pb.SIDE_BUY,
+                type=pb.ORDER_TYPE_LIMIT,
+                quantity="0.01",
+                price="50000",
+                time_in_force=pb.TIME_IN_FORCE_GTC,
+                client_order_id="e2e-rest-1",
+            ),
+            timeout=30,
+        )
+    assert submitted.order.status == pb.ORDER_STATUS_OPEN
     assert trader.process is not None
     trader.process.kill()  # no goodbye: whatever was in flight is lost
     trader.process.wait(timeout=10)
@@ -118,20 +120,21 @@ def test_fills_made_while_the_trader_was_dead_are_reconciled(
 
     trader.start()
     try:
-        shown = trader.cli_json("orders", "get", "e2e-rest-1")
-        order = shown["order"]  # type: ignore[index]
-        assert order["status"] == "ORDER_STATUS_FILLED"
-        assert order["filled_quantity"] == "0.01"
-        positions = trader.cli_json("positions")
-        btc = [p for p in positions if p["symbol"] == "BTCUSDT"]  # type: ignore[attr-defined]
-        assert btc[0]["quantity"] == "0.01"
+        with grpc.insecure_channel(trader.target) as channel:
+            stub = trader.stub(channel)
+            shown = stub.GetOrder(pb.GetOrderRequest(order_id="e2e-rest-1"), timeout=30)
+            positions = stub.ListPositions(pb.ListPositionsRequest(), timeout=30).positions
+        assert shown.order.status == pb.ORDER_STATUS_FILLED
+        assert shown.order.filled_quantity == "0.01"
+        assert [p.fill_id for p in shown.fills] == [shown.fills[0].fill_id]
+        assert [(p.symbol, p.quantity) for p in positions] == [("BTCUSDT", "0.01")]
     finally:
         trader.stop()
     assert "order.fills" in trader.log.read_text()
 
 
-def test_live_mode_without_its_switches_refuses_to_start(fake: FakeProcess, tmp_path: Path) -> None:
-    result = serve_once(binance_env(fake, "live"), tmp_path)
+def test_live_mode_without_its_switches_refuses_to_start(tmp_path: Path) -> None:
+    result = serve_once(binance_env(NOWHERE, "live"), tmp_path)
     assert result.returncode == 2, result.stderr
     assert "refusing to start in live mode" in result.stderr
     assert "AUTOTRADER_LIVE_CONFIRM" in result.stderr
@@ -139,10 +142,10 @@ def test_live_mode_without_its_switches_refuses_to_start(fake: FakeProcess, tmp_
     assert SECRET not in result.stderr
 
 
-def test_config_show_masks_the_keys(fake: FakeProcess) -> None:
+def test_config_show_masks_the_keys() -> None:
     result = subprocess.run(
         [str(BIN / "autotrader"), "config", "show"],
-        env=binance_env(fake),
+        env=binance_env(NOWHERE),
         capture_output=True,
         text=True,
         timeout=30,
