@@ -17,6 +17,8 @@ import structlog
 from adapters.binance.config import TESTNET_REST, TESTNET_SPOT_REST, TESTNET_WS, BinanceConfig
 from application.ports.venue import ExchangeError
 from application.reconciliation import Reconcile
+from domain.errors import InvalidInput
+from domain.position import MarginMode
 from entrypoints.settings import Settings
 
 if TYPE_CHECKING:
@@ -110,6 +112,7 @@ async def start_binance(service: Service) -> asyncio.Task[None]:
     settings = service.settings
     if settings.mode == "live":
         confirm_account(await exchange.fetch_account_id())
+    await _apply_position_settings(exchange, settings)
     wallet = await exchange.fetch_wallet_balance()
     await c.ledger().open_account(wallet, c.clock().now_ms())
     for update in await exchange.fetch_marks(settings.binance.symbols):
@@ -122,6 +125,18 @@ async def start_binance(service: Service) -> asyncio.Task[None]:
         _reconcile_forever(exchange, reconcile, settings.binance.reconcile_interval_s),
         name="binance-reconcile",
     )
+
+
+async def _apply_position_settings(exchange: CcxtBinanceExchange, settings: Settings) -> None:
+    # The exchange's leverage and margin type should be what our books assume; a symbol
+    # holding a position keeps its margin type (Binance refuses the change, -4048).
+    mode = MarginMode(settings.margin_mode)
+    for symbol in settings.binance.symbols:
+        try:
+            await exchange.set_leverage(symbol, settings.leverage)
+            await exchange.set_margin_mode(symbol, mode)
+        except (ExchangeError, InvalidInput) as error:
+            log.warning("position settings not applied", symbol=symbol, error=str(error))
 
 
 async def _reconcile_forever(

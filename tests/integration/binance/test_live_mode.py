@@ -50,3 +50,17 @@ async def test_every_switch_set_starts_and_reconciles(
         assert ("GET", "/fapi/v1/openOrders") in fake.requests  # reconciled at start
     finally:
         await service.stop(0)
+
+
+async def test_start_applies_leverage_and_margin_mode(
+    fake: FakeBinance, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AUTOTRADER_LIVE_CONFIRM", str(DEFAULT_ACCOUNT_ID))
+    settings = live(fake, tmp_path).model_copy(update={"leverage": 7, "margin_mode": "ISOLATED"})
+    service = Service(settings)
+    try:
+        await service.start()
+        assert fake.account.leverage["BTCUSDT"] == 7
+        assert fake.account.margin_type["ETHUSDT"] == "ISOLATED"
+    finally:
+        await service.stop(0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from decimal import Decimal
 
 from adapters.binance.execution import CcxtBinanceExchange
@@ -150,3 +151,16 @@ async def test_positions_balance_leverage_and_margin_type(exchange: CcxtBinanceE
     await exchange.set_margin_mode("ETHUSDT", MarginMode.ISOLATED)
     await exchange.set_margin_mode("ETHUSDT", MarginMode.ISOLATED)  # "no need to change" is fine
     assert await exchange.fetch_account_id() == "123456789"
+
+
+async def test_funding_history_comes_from_the_income_endpoint(
+    fake: FakeBinance, exchange: CcxtBinanceExchange
+) -> None:
+    await exchange.submit_order(make("fund-1", OrderType.MARKET, qty="0.01"))
+    later = int(time.time() * 1000) + 9 * 3_600_000  # past the next 8-hour boundary
+    fake.account.on_price("BTCUSDT", Decimal("60000"), later)
+    fake.account.on_price("BTCUSDT", Decimal("60000"), later + 8 * 3_600_000)
+    fees = await exchange.fetch_funding_history("BTCUSDT")
+    assert len(fees) >= 1
+    assert all(f.amount < 0 for f in fees)  # a long pays a positive rate
+    assert fees[0].asset == "USDT"
