@@ -429,12 +429,21 @@ class StrategyEngine:
             timeframe=slot.strategy.params.timeframe,
             capital=slot.config.capital,
             params=slot.strategy.params.model_dump(mode="json"),
-            indicators=slot.strategy.state(),
+            indicators={**slot.strategy.state(), **self._regime_state(symbols)},
             regimes={s: r.value for s in symbols if (r := self.regime(s)) is not None},
             targets={s: self._combined.get(s, 0.0) for s in symbols},
             last_signal=last,
             last_error=errors[0] if errors else None,
         )
+
+    def _regime_state(self, symbols: tuple[str, ...]) -> dict[str, float | str]:
+        if self._detector is None:
+            return {}
+        return {
+            f"regime.{key}": value
+            for key, value in self._detector.state().items()
+            if key.split(".", 1)[0] in symbols
+        }
 
     def regime(self, symbol: str) -> Regime | None:
         detector = self._detector
