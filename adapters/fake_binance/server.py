@@ -19,7 +19,7 @@ from adapters.fake_binance.streams import StreamHub
 from adapters.simulated.config import VenueConfig
 from adapters.simulated.instruments import default_instruments
 from adapters.simulated.matching import SimulatedVenue
-from adapters.simulated.replay import DeterministicPriceReplay
+from adapters.simulated.replay import DEFAULT_START_PRICES, DeterministicPriceReplay
 from domain.instrument import Instrument
 from domain.numbers import ZERO
 
@@ -55,12 +55,14 @@ class FakeBinance:
         config = VenueConfig(funding_rate=funding_rate)
         venue = SimulatedVenue(catalogue, wallet, config, first_id=self._now() * 1000)
         self.account = FakeAccount(venue, self.hub.publish_user)
+        starts = {i.symbol: DEFAULT_START_PRICES.get(i.symbol, Decimal(100)) for i in catalogue}
         self.replay = DeterministicPriceReplay(
-            [i.symbol for i in catalogue], seed, instruments=catalogue
+            [i.symbol for i in catalogue], seed, starts, instruments=catalogue
         )
         self.funding_rate = funding_rate
         self.books = {i.symbol: market.Book() for i in catalogue}
         self.requests: list[tuple[str, str]] = []
+        self.calls: list[tuple[str, str, Params]] = []  # method, path, parameters received
         self._tick_ms = tick_ms
         self._weight: tuple[int, int] = (0, 0)  # (minute, used)
         self._runner: web.AppRunner | None = None
@@ -234,6 +236,7 @@ class FakeBinance:
                 )
             try:
                 params = await self._params(request, security)
+                self.calls.append((request.method, request.path, params))
                 result = await handler(request, params)
             except BinanceError as error:
                 return web.json_response(error.body(), status=error.status, headers=headers)

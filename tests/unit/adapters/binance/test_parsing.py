@@ -207,3 +207,29 @@ def test_recorded_stream_events_translate() -> None:
     top = parsing.market_event(book)
     assert isinstance(top, BookTop)
     assert top.bid == 25.3519
+
+
+RESPONSES = (
+    Path(__file__).resolve().parents[5] / "shared/eval/ccxt/ccxt_binanceusdm_response_cases.json"
+)
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not RESPONSES.is_file(), reason="../shared/eval/ccxt is absent")
+def test_recorded_order_responses_agree_with_ccxts_reading() -> None:
+    for case in json.loads(RESPONSES.read_text())["cases"]:
+        raws = (
+            case["httpResponse"]
+            if isinstance(case["httpResponse"], list)
+            else [case["httpResponse"]]
+        )
+        expected = case["parsedResponse_subset"]
+        expected = expected if isinstance(expected, list) else [expected]
+        for raw, ccxt_view in zip(raws, expected, strict=True):
+            ours = parsing.venue_order(raw)
+            assert ours.exchange_order_id == ccxt_view["id"]
+            assert ours.client_order_id == ccxt_view["clientOrderId"]
+            assert float(ours.quantity) == ccxt_view["amount"]
+            assert float(ours.filled_quantity) == ccxt_view["filled"]
+            assert ours.updated_at == ccxt_view["lastUpdateTimestamp"]
+            assert (ours.status is OrderStatus.OPEN) == (ccxt_view["status"] == "open")
