@@ -144,8 +144,9 @@ async def _store(
     config_file: Path | None, data_dir: Path | None, candles: Iterable[Any], *, aggregate: bool
 ) -> dict[str, Any]:
     from adapters.sql.candles import SqlaCandleStore
-    from adapters.sql.engine import create_engine, dispose, migrate
+    from adapters.sql.engine import dispose, migrate
     from application.market_data import HIGHER_TIMEFRAMES, MarketDataPipeline, PipelineConfig
+    from entrypoints.container import Container
     from entrypoints.settings import load_settings
 
     try:
@@ -153,10 +154,13 @@ async def _store(
     except (ValidationError, FileNotFoundError) as error:
         click.echo(f"error: invalid configuration:\n{error}", err=True)
         sys.exit(2)
-    engine = create_engine(settings.database)
+    # The container's candle store: the one the service reads (PgCandleStore on PostgreSQL).
+    container = Container(settings=settings)
+    engine = container.engine()
+    store: Any = None
     try:
         await migrate(engine)
-        store = SqlaCandleStore(engine)
+        store = container.candle_store()
         timeframes = HIGHER_TIMEFRAMES if aggregate else ()
         config = PipelineConfig(timeframes=timeframes, window=8, store_batch=20_000)
         pipeline = MarketDataPipeline(store, None, config)
@@ -170,6 +174,8 @@ async def _store(
                 last = candle.open_time if last is None else max(last, candle.open_time)
         await pipeline.finish()
     finally:
+        if store is not None and not isinstance(store, SqlaCandleStore):
+            await container.market_data().close()
         await dispose(engine)
     from sqlalchemy.engine import make_url
 
