@@ -6,14 +6,15 @@
   with Redis it runs the outbox relay (woken by every local publish), the mark cache
   sync and account/position snapshots; always it probes the database (and Redis) and
   reports them on the gRPC health service as autotrader.storage.database / .redis /
-  .events. The database coming back needs nothing: the next unit of work reconnects.
+  .events / .leader. The database coming back needs nothing: the next unit of work
+  reconnects. Finished idempotency keys are forgotten after a day.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import asyncpg
@@ -36,6 +37,8 @@ log = structlog.get_logger("storage")
 DATABASE = "autotrader.storage.database"
 REDIS = "autotrader.storage.redis"
 EVENTS = "autotrader.storage.events"
+LEADER = "autotrader.storage.leader"
+KEEP_IDEMPOTENCY_MS = 24 * 3_600_000
 PROBE_SECONDS = 2.0
 
 
@@ -78,6 +81,7 @@ class StorageComponent:
             self._spawn("snapshots", self._every(1.0, self._save_snapshots))
         interval = service.settings.storage.health_interval_ms / 1000
         self._spawn("storage-health", self._every(interval, self._probe))
+        self._spawn("idempotency-purge", self._every(3600, self._purge_keys))
 
     async def stop(self) -> None:
         self._stop.set()
@@ -86,13 +90,19 @@ class StorageComponent:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks.clear()
-        await self._service.container.market_data().close()
+        c = self._service.container
+        await c.market_data().close()
+        if self._service.settings.redis_url is not None:
+            await c.redis().aclose()
+            await c.redis_blocking().aclose()
 
     def grpc_services(self) -> list[GrpcService]:
         return []
 
-    def _spawn(self, name: str, work: Awaitable[None]) -> None:
-        self._tasks.append(asyncio.create_task(work, name=name))  # type: ignore[arg-type]
+    def _spawn(self, name: str, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work, name=name)
+        task.add_done_callback(_log_crash)
+        self._tasks.append(task)
 
     async def _feed(self, subscription: Any) -> None:
         c = self._service.container
@@ -118,6 +128,9 @@ class StorageComponent:
     async def _probe(self) -> None:
         c = self._service.container
         await self._report(DATABASE, await _database_up(c.engine()))
+        leader = c.leader()
+        if leader is not None:
+            await self._report(LEADER, leader.token is not None)
         if self._service.settings.redis_url is not None:
             await self._report(REDIS, await _redis_up(c.redis()))
             await self._report(EVENTS, c.outbox_relay().healthy)
@@ -144,6 +157,11 @@ class StorageComponent:
             serving = health_pb2.HealthCheckResponse
             await grpc.health.set(name, serving.SERVING if up else serving.NOT_SERVING)
 
+    async def _purge_keys(self) -> None:
+        now = self._service.container.clock().now_ms()
+        with contextlib.suppress(StorageUnavailable):
+            await self._service.container.idempotency().purge(now - KEEP_IDEMPOTENCY_MS)
+
     async def _save_snapshots(self) -> None:
         c = self._service.container
         mirror = c.read_mirror()
@@ -158,6 +176,11 @@ class StorageComponent:
             self._saved = mirror.last_sequence
         except (*DOWN, EventBusUnavailable):
             pass  # the next tick tries again
+
+
+def _log_crash(task: asyncio.Task[None]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("storage task crashed", task=task.get_name(), error=repr(task.exception()))
 
 
 async def _database_up(engine: Any) -> bool:

@@ -158,8 +158,12 @@ class StreamSubscription:
 
     async def close(self) -> None:
         self._closed.set()
-        if self._start is not None and not self._start.done():
+        if self._start is None:
+            return
+        if not self._start.done():
             self._start.cancel()
+        elif not self._start.cancelled():
+            self._start.exception()  # retrieved: no "never retrieved" warning
 
 
 class GroupConsumer:

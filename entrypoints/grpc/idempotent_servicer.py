@@ -10,12 +10,14 @@ finds the order the failed call may have stored instead of placing a second one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 import grpc
 
 from application.ports.clock import Clock
 from application.ports.idempotency import ClaimState, IdempotencyStore
+from application.ports.storage import StorageUnavailable
 from autotrader.v1 import trading_pb2 as pb
 from domain.errors import InvalidInput, PreconditionFailed
 from entrypoints.grpc.trading_servicer import TradingServicer, TradingUseCases
@@ -54,7 +56,8 @@ class IdempotentTradingServicer(TradingServicer):
         try:
             response = await super().SubmitOrder(request, context)
         except BaseException:
-            await self._keys.release(key)
+            with contextlib.suppress(StorageUnavailable):  # then it stays claimed: retry later
+                await self._keys.release(key)
             raise
         await self._keys.complete(key, response.SerializeToString())
         return response
