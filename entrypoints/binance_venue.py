@@ -109,6 +109,19 @@ async def start_binance(service: Service) -> asyncio.Task[None]:
     """
     c = service.container
     exchange: CcxtBinanceExchange = c.binance_exchange()
+    try:
+        reconcile = await _open_books(service, exchange)
+    except BaseException:
+        await exchange.close()  # no half-open sessions or streams after a refusal
+        raise
+    return asyncio.create_task(
+        _reconcile_forever(exchange, reconcile, service.settings.binance.reconcile_interval_s),
+        name="binance-reconcile",
+    )
+
+
+async def _open_books(service: Service, exchange: CcxtBinanceExchange) -> Reconcile:
+    c = service.container
     settings = service.settings
     if settings.mode == "live":
         confirm_account(await exchange.fetch_account_id())
@@ -117,14 +130,11 @@ async def start_binance(service: Service) -> asyncio.Task[None]:
     await c.ledger().open_account(wallet, c.clock().now_ms())
     for update in await exchange.fetch_marks(settings.binance.symbols):
         c.prices().set_mark(update)
-    reconcile = c.reconcile()
+    reconcile: Reconcile = c.reconcile()
     found = await reconcile.execute(settle_now=True)  # no stream runs yet: nothing in flight
     log.info("reconciled at start", differences=len(found))
     await exchange.start_streams(settings.binance.symbols)
-    return asyncio.create_task(
-        _reconcile_forever(exchange, reconcile, settings.binance.reconcile_interval_s),
-        name="binance-reconcile",
-    )
+    return reconcile
 
 
 async def _apply_position_settings(exchange: CcxtBinanceExchange, settings: Settings) -> None:
