@@ -212,3 +212,31 @@ async def _newest(trading: Any) -> int:
     async for event in trading.StreamEvents(pb.StreamEventsRequest(tail=1000)):
         newest = event.sequence
     return newest
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+async def test_a_stream_on_another_replica_sees_every_event(
+    tmp_path, pg_database, private_redis: PrivateRedis
+) -> None:
+    url = f"{pg_database[0]}/{pg_database[1]}"
+    first = settings(tmp_path / "a", database_url=url, redis_url=private_redis.url)
+    second = settings(tmp_path / "b", database_url=url, redis_url=private_redis.url)
+    async with running(first) as (_, trading, _), running(second) as (_, replica, _):
+        stream = replica.StreamEvents(pb.StreamEventsRequest(follow=True))
+        seen: list[int] = []
+
+        async def follow() -> None:
+            async for event in stream:
+                seen.append(event.sequence)
+
+        reader = asyncio.create_task(follow())
+        await asyncio.sleep(0.3)
+        for _ in range(3):
+            await trading.SubmitOrder(market())  # placed on the first replica
+        newest = await _newest(trading)
+        await eventually(lambda: _true(seen and seen[-1] == newest), seconds=15)
+        assert seen == list(range(seen[0], newest + 1))
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
