@@ -90,3 +90,35 @@ async def test_the_diff_depth_stream_stays_in_sync(
         assert all(len(b.bids) == 5 and b.bids[0][0] < b.asks[0][0] for b in books)
     finally:
         await data.stop()
+
+
+async def test_market_streams_resubscribe_after_a_drop(
+    fake: FakeBinance, exchange: CcxtBinanceExchange
+) -> None:
+    data = BinanceMarketData(exchange)
+    marks: list[MarkPrice] = []
+
+    async def record(event: MarketEvent) -> None:
+        if isinstance(event, MarkPrice):
+            marks.append(event)
+
+    data.subscribe_market(record)
+    await data.start(["BTCUSDT"])
+    try:
+        await wait_for(lambda: any("markprice" in s.lower() for s in fake.hub.market_streams()))
+        assert await fake.drop_streams() >= 1
+        await wait_for(lambda: any("markprice" in s.lower() for s in fake.hub.market_streams()), 5)
+        fake.set_price("BTCUSDT", Decimal("60300"))
+        await wait_for(lambda: any(m.mark == 60300.0 for m in marks))
+    finally:
+        await data.stop()
+
+
+async def test_the_limiter_follows_the_servers_weight_count(
+    fake: FakeBinance, exchange: CcxtBinanceExchange
+) -> None:
+    data = BinanceMarketData(exchange)
+    for _ in range(3):
+        await data.fetch_depth("BTCUSDT")
+    used = exchange.http.limiter.used
+    assert used >= 30  # three depth calls of weight 10, plus what connect() spent
