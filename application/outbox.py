@@ -5,13 +5,20 @@ it describes; this relay reads the journal after its durable cursor and hands th
 events to the bus. When the bus (or the database) is down it waits and retries, so
 events are delayed, never lost. The bus must accept a repeated event (after a crash
 between publishing and saving the cursor) without delivering it twice.
+
+Events go out strictly in sequence order. A missing sequence number is either a
+transaction that has not committed yet (two writers without the leader lock) or one
+that rolled back; the relay waits `gap_grace` seconds for it before skipping it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections.abc import Callable
 
+from application.events import Event
 from application.ledger import UnitOfWorkFactory
 from application.ports.events import EventPublisher
 from application.ports.outbox import EventBusUnavailable, RelayCursor
@@ -30,6 +37,8 @@ class OutboxRelay:
         cursor: RelayCursor,
         poll_interval: float = 0.5,
         max_backoff: float = 2.0,
+        gap_grace: float = 2.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._uow = uow
         self._bus = bus
@@ -37,6 +46,9 @@ class OutboxRelay:
         self._poll = poll_interval
         self._max_backoff = max_backoff
         self._wake = asyncio.Event()
+        self._gap_grace = gap_grace
+        self._monotonic = monotonic
+        self._gap_since: float | None = None
         self.published = 0
         self.healthy = True
         self.position: int | None = None
@@ -65,14 +77,39 @@ class OutboxRelay:
             self.position = await self._cursor.load()
         async with self._uow() as uow:
             batch = await uow.events.after(self.position, BATCH)
-        if not batch:
+        ready = _contiguous(batch, self.position)
+        if batch and not ready:
+            if not self._gap_expired():
+                return 0
+            ready = _contiguous(batch, batch[0].sequence - 1)  # the gap was rolled back
+        self._gap_since = None
+        if not ready:
             return 0
-        await self._bus.publish(batch)
-        self.position = batch[-1].sequence
+        await self._bus.publish(ready)
+        self.position = ready[-1].sequence
         await self._cursor.save(self.position)  # lost on a crash: the bus drops repeats
-        self.published += len(batch)
+        self.published += len(ready)
         self.healthy = True
-        return len(batch)
+        return len(ready)
+
+    def _gap_expired(self) -> bool:
+        # The next sequence is missing: a transaction still open (its commit will fill
+        # it) or one rolled back (never filled). Wait `gap_grace` before giving it up.
+        now = self._monotonic()
+        if self._gap_since is None:
+            self._gap_since = now
+        return now - self._gap_since >= self._gap_grace
+
+
+def _contiguous(batch: list[Event], after: int) -> list[Event]:
+    """Return the leading events of `batch` that follow `after` without a gap."""
+    ready: list[Event] = []
+    for event in batch:
+        if event.sequence != after + 1:
+            break
+        ready.append(event)
+        after = event.sequence
+    return ready
 
 
 async def _wait(stop: asyncio.Event, wake: asyncio.Event | None, seconds: float) -> None:
