@@ -12,11 +12,11 @@ from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from decimal import Decimal
 
 from adapters.backtest.exchange import BacktestExchange
+from adapters.backtest.storage import BacktestStore
 from adapters.market_data.paper_feed import stored_minutes, synthetic_minutes
 from adapters.memory.clock import ManualClock, SequentialIds
 from adapters.memory.prices import InMemoryPriceCache
 from adapters.memory.risk import InMemoryRiskStore
-from adapters.memory.storage import InMemoryStore
 from adapters.simulated.config import VenueConfig
 from adapters.simulated.impact import SquareRootImpact
 from adapters.simulated.instruments import default_instruments
@@ -79,7 +79,7 @@ class BacktestKernel:
         self.spec = spec
         chosen = [listed[s] for s in spec.symbols]
         self.clock = ManualClock(spec.start_ms)
-        self.store = InMemoryStore()
+        self.store = BacktestStore()
         self.prices = InMemoryPriceCache()
         self.catalog = InstrumentCatalog(chosen)
         self.tracker = AccountTracker(spec.balance)
@@ -137,7 +137,8 @@ class BacktestKernel:
     ) -> BacktestResult:
         await self.ledger.open_account(self.spec.balance, self.spec.start_ms)
         self.engine.trading = self.spec.warmup_minutes == 0
-        await self.loop.run(self._trading_after_warmup(minutes), progress)
+        source = self._trading_after_warmup(minutes) if self.spec.warmup_minutes else minutes
+        await self.loop.run(source, progress)
         stats = self.engine.stats
         return build_result(
             self.spec,

@@ -9,7 +9,8 @@ engine, whose orders go through the one PlaceOrder → risk → exchange → led
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
+from array import array
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,15 +32,18 @@ Progress = Callable[[int], None]
 
 @dataclass(slots=True)
 class Curve:
-    """The equity sampled at every minute's close, with the first symbol's close."""
+    """The equity sampled at every minute's close, with the first symbol's close.
 
-    timestamps: list[int] = field(default_factory=list)
-    equity: list[float] = field(default_factory=list)
-    closes: list[float] = field(default_factory=list)
-    notional: list[float] = field(default_factory=list)
+    Packed arrays, 8 bytes a point: a million-bar run keeps its curve in 32 MB.
+    """
+
+    timestamps: array[int] = field(default_factory=lambda: array("q"))
+    equity: array[float] = field(default_factory=lambda: array("d"))
+    closes: array[float] = field(default_factory=lambda: array("d"))
+    notional: array[float] = field(default_factory=lambda: array("d"))
 
     def arrays(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
-        return np.asarray(self.timestamps, dtype=np.int64), np.asarray(self.equity)
+        return np.frombuffer(self.timestamps, dtype=np.int64), np.frombuffer(self.equity)
 
 
 class BacktestLoop:
@@ -75,10 +79,16 @@ class BacktestLoop:
         progress: Progress | None = None,
     ) -> None:
         """Replay every minute; call `progress(minutes done)` every `progress_every` minutes."""
-        async for minute in _each(minutes):
-            await self.step(minute)
-            if progress is not None and self.minutes % self._every == 0:
-                progress(self.minutes)
+        if isinstance(minutes, Iterable):
+            for minute in minutes:
+                await self.step(minute)
+                if progress is not None and self.minutes % self._every == 0:
+                    progress(self.minutes)
+        else:
+            async for minute in minutes:
+                await self.step(minute)
+                if progress is not None and self.minutes % self._every == 0:
+                    progress(self.minutes)
         if progress is not None:
             progress(self.minutes)
 
@@ -112,12 +122,3 @@ class BacktestLoop:
         curve.equity.append(self._tracker.equity(self.marks))
         curve.notional.append(self._tracker.notional(self.marks))
         curve.closes.append(minute[0].close)
-
-
-async def _each(minutes: Iterable[Minute] | AsyncIterator[Minute]) -> AsyncIterator[Minute]:
-    if isinstance(minutes, Iterator) or not hasattr(minutes, "__anext__"):
-        for minute in minutes:  # type: ignore[union-attr]
-            yield minute
-        return
-    async for minute in minutes:  # type: ignore[union-attr]
-        yield minute

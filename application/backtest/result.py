@@ -113,7 +113,7 @@ def build_result(
     """Collect the tracker's records and compute the metrics of the equity curve."""
     stamps, raw = curve.arrays()
     equity = np.maximum(raw, RUIN)
-    notional = np.asarray(curve.notional)
+    notional = np.frombuffer(curve.notional)
     funding: dict[str, list[tuple[int, Decimal]]] = {}
     for payment in tracker.funding:
         funding.setdefault(payment.symbol, []).append((payment.ts, payment.amount))
@@ -124,7 +124,7 @@ def build_result(
         spec=spec,
         timestamps=stamps,
         equity=equity,
-        closes=np.asarray(curve.closes),
+        closes=np.frombuffer(curve.closes),
         notional=notional,
         orders=orders,
         fills=list(tracker.fills),
