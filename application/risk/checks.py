@@ -104,6 +104,10 @@ class RateLimitCheck:
         self._symbols: dict[str, TokenBucket] = {}
 
     async def check(self, order: Order, instrument: Instrument) -> RiskVerdict:
+        if order.reduce_only and self._state.halted:
+            # The way out of a halt (the kill switch's or breaker's closing orders) must
+            # never wait for a bucket that a runaway strategy emptied.
+            return RiskVerdict.accept()
         limits = self._state.limits
         self._account.configure(limits.account_order_rate, limits.account_order_burst)
         bucket = self._symbol_bucket(order.symbol)

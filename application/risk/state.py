@@ -20,6 +20,11 @@ class RiskState:
         self.kill_switch = KillSwitch()
         self.breaker = BreakerState()
 
+    @property
+    def halted(self) -> bool:
+        """Tell whether new risk is blocked (kill switch on or breaker tripped)."""
+        return self.kill_switch.engaged or self.breaker.tripped
+
     async def load(self, configured: RiskLimits) -> bool:
         """Restore the stored state; return True when stored limits override `configured`."""
         stored = await self._store.load_limits()

@@ -105,3 +105,13 @@ async def test_releasing_the_kill_switch_rearms_a_tripped_breaker() -> None:
     await rig.kill_switch.execute(False, "alice")
     assert not rig.state.breaker.tripped
     assert rig.state.breaker.peak_equity == D(10_000)
+
+
+async def test_the_kill_switch_flattens_even_with_the_rate_buckets_empty() -> None:
+    limits = RiskLimits(account_order_rate=D("0.001"), account_order_burst=2)
+    rig = await make_rig(limits)
+    await rig.hold("BTCUSDT", "0.01")
+    await rig.hold("ETHUSDT", "1")
+    assert (await rig.place(market(Side.BUY, "0.01"))).status is OrderStatus.REJECTED
+    outcome = await rig.kill_switch.execute(True, "alice", flatten=True)
+    assert [o.status for o in outcome.flatten.closing_orders] == [OrderStatus.FILLED] * 2
