@@ -13,6 +13,7 @@ import copy
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
@@ -37,6 +38,7 @@ from domain.position import MarginMode, Position
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 T = TypeVar("T")
 _UNFILLABLE = (OrderStatus.FILLED, OrderStatus.REJECTED)
+_OPEN = (OrderStatus.NEW, OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 
 
 class PositionDefaults:
@@ -72,14 +74,30 @@ class _Book:
     def __init__(self) -> None:
         self.account: Account | None = None
         self.positions: dict[str, Position] = {}
-        self.all_positions_loaded = False
         self.orders: OrderedDict[str, Order] = OrderedDict()
+        # Every order that can still trade, never evicted; None until loaded whole.
+        self.open: dict[str, Order] | None = None
+        self.loaded = False
 
     def remember(self, order: Order) -> None:
         self.orders[order.client_order_id] = order
         self.orders.move_to_end(order.client_order_id)
         while len(self.orders) > self.ORDERS_KEPT:
             self.orders.popitem(last=False)
+        if self.open is not None:
+            if order.status.is_final:
+                self.open.pop(order.client_order_id, None)
+            else:
+                self.open[order.client_order_id] = order
+
+
+@dataclass(frozen=True, slots=True)
+class BookSnapshot:
+    """Copies of the wallet, every position and every open order as last committed."""
+
+    account: Account | None
+    positions: tuple[Position, ...]
+    open_orders: tuple[Order, ...]
 
 
 class _Changes:
@@ -163,17 +181,32 @@ class Ledger:
                 self._book.remember(known)
             return copy.copy(known)
 
-    async def snapshot(self) -> tuple[Account | None, list[Position]]:
-        """Return copies of the wallet and every position as last committed."""
+    async def snapshot(self) -> BookSnapshot:
+        """Return the book as last committed, from memory (loaded once from storage)."""
         async with self.lock:
-            if self._book.account is None or not self._book.all_positions_loaded:
-                async with self._uow() as uow:
-                    self._book.account = await uow.accounts.get()
-                    for position in await uow.positions.list():
-                        self._book.positions.setdefault(position.symbol, position)
-                self._book.all_positions_loaded = True
-            account = copy.copy(self._book.account) if self._book.account else None
-            return account, [copy.copy(p) for p in self._book.positions.values()]
+            if not self._book.loaded:
+                await self._guarded(self._load_book())
+            book = self._book
+            assert book.open is not None
+            return BookSnapshot(
+                account=copy.copy(book.account) if book.account else None,
+                positions=tuple(copy.copy(p) for p in book.positions.values()),
+                open_orders=tuple(copy.copy(o) for o in book.open.values()),
+            )
+
+    async def _load_book(self) -> None:
+        async with self._uow() as uow:
+            account = await uow.accounts.get()
+            positions = await uow.positions.list()
+            open_orders = await uow.orders.list(_OPEN, None, 1_000_000)
+        book = self._book
+        book.account = book.account or account
+        for position in positions:
+            book.positions.setdefault(position.symbol, position)
+        book.open = {}
+        for order in open_orders:
+            book.remember(book.orders.get(order.client_order_id, order))
+        book.loaded = True
 
     async def apply(self, events: Iterable[VenueEvent]) -> None:
         """Apply venue events in order, all in one transaction, then publish."""
@@ -207,6 +240,8 @@ class Ledger:
             with telemetry.span("ledger.persist", changes=len(changes.events)):
                 stored = await self._write(uow, changes)
                 await uow.commit()
+        for order in changes.orders.values():
+            self._book.remember(order)
         return stored
 
     async def _write(self, uow: UnitOfWork, changes: _Changes) -> list[Event]:

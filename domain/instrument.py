@@ -98,7 +98,7 @@ class Instrument:
         if notional < self.min_notional:
             raise InvalidInput(
                 "quantity",
-                f"notional {notional.normalize()} {self.quote} is below the minimum "
+                f"notional {format(notional.normalize(), 'f')} {self.quote} is below the minimum "
                 f"{self.min_notional} {self.quote}",
             )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from application.ledger import UnitOfWorkFactory
+from application.ledger import Ledger, UnitOfWorkFactory
 from application.ports.market_data import PriceCache
 from application.use_cases.queries import OPEN_STATUSES
 from domain.numbers import ZERO
@@ -31,9 +31,13 @@ class BookReader:
     storage read. A position without a mark is valued at its entry price.
     """
 
-    def __init__(self, uow: UnitOfWorkFactory, prices: PriceCache) -> None:
+    def __init__(
+        self, uow: UnitOfWorkFactory, prices: PriceCache, ledger: Ledger | None = None
+    ) -> None:
         self._uow = uow
         self._prices = prices
+        # The ledger's in-memory book, when given, spares every order a storage read.
+        self._ledger = ledger
         self._cached: tuple[str, BookState] | None = None
 
     async def for_order(self, order: Order) -> BookState:
@@ -44,11 +48,17 @@ class BookReader:
         return book
 
     async def read(self) -> BookState:
-        """Return the current book from storage and the price cache."""
-        async with self._uow() as uow:
-            positions = await uow.positions.list()
-            account = await uow.accounts.get()
-            orders = await uow.orders.list(OPEN_STATUSES, None, 100_000)
+        """Return the current book from the ledger (or storage) and the price cache."""
+        if self._ledger is not None:
+            snapshot = await self._ledger.snapshot()
+            account = snapshot.account
+            positions = list(snapshot.positions)
+            orders = list(snapshot.open_orders)
+        else:
+            async with self._uow() as uow:
+                positions = await uow.positions.list()
+                account = await uow.accounts.get()
+                orders = await uow.orders.list(OPEN_STATUSES, None, 100_000)
         marks = dict(self._prices.marks())
         sizes: dict[str, Decimal] = {}
         upnl = ZERO

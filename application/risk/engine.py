@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from application.ledger import UnitOfWorkFactory
+from application.ledger import Ledger, UnitOfWorkFactory
 from application.ports.clock import Clock
 from application.ports.market_data import PriceCache
 from application.ports.risk import PreTradeCheck
@@ -19,13 +19,17 @@ from application.risk.state import RiskState
 
 
 def standard_checks(
-    state: RiskState, uow: UnitOfWorkFactory, prices: PriceCache, clock: Clock
+    state: RiskState,
+    uow: UnitOfWorkFactory,
+    prices: PriceCache,
+    clock: Clock,
+    ledger: Ledger | None = None,
 ) -> list[PreTradeCheck]:
     """Return the checks in order: halts, reduce-only, price band, exposure, rate limit.
 
     The rate limit runs last so that only orders about to go out spend a token.
     """
-    book = BookReader(uow, prices)
+    book = BookReader(uow, prices, ledger)
     return [
         HaltCheck(state, book),
         ReduceOnlyCheck(book),
@@ -36,7 +40,11 @@ def standard_checks(
 
 
 def standard_chain(
-    state: RiskState, uow: UnitOfWorkFactory, prices: PriceCache, clock: Clock
+    state: RiskState,
+    uow: UnitOfWorkFactory,
+    prices: PriceCache,
+    clock: Clock,
+    ledger: Ledger | None = None,
 ) -> RiskChain:
     """Return the chain of `standard_checks`: the one the composition root installs."""
-    return RiskChain(standard_checks(state, uow, prices, clock))
+    return RiskChain(standard_checks(state, uow, prices, clock, ledger))

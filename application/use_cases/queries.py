@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from application.events import Event
 from application.instruments import InstrumentCatalog
-from application.ledger import PositionDefaults, UnitOfWorkFactory
+from application.ledger import Ledger, PositionDefaults, UnitOfWorkFactory
 from application.ports.market_data import PriceCache
-from domain.account import AccountSummary, summarize
+from domain.account import Account, AccountSummary, summarize
 from domain.errors import NotFound
 from domain.fill import Fill
 from domain.numbers import ZERO
@@ -67,7 +67,12 @@ OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED
 
 
 class Valuation:
-    """Value positions and the account at the latest marks."""
+    """Value positions and the account at the latest marks.
+
+    With a ledger it reads the ledger's in-memory book (what was last committed), so
+    frequent readers (risk, monitoring) cost no storage round trip; without one it
+    reads storage.
+    """
 
     def __init__(
         self,
@@ -75,16 +80,26 @@ class Valuation:
         prices: PriceCache,
         instruments: InstrumentCatalog,
         defaults: PositionDefaults | None = None,
+        ledger: Ledger | None = None,
     ) -> None:
         self._uow = uow
         self._prices = prices
         self._instruments = instruments
         self._defaults = defaults or PositionDefaults()
+        self._ledger = ledger
+
+    async def _book(self, with_orders: bool) -> tuple[Account | None, list[Position], list[Order]]:
+        if self._ledger is not None:
+            book = await self._ledger.snapshot()
+            return book.account, list(book.positions), list(book.open_orders)
+        async with self._uow() as uow:
+            account = await uow.accounts.get()
+            positions = await uow.positions.list()
+            orders = await uow.orders.list(OPEN_STATUSES, None, 10_000) if with_orders else []
+        return account, positions, orders
 
     async def positions(self, include_flat: bool = False) -> list[PositionView]:
-        async with self._uow() as uow:
-            positions = await uow.positions.list()
-            account = await uow.accounts.get()
+        account, positions, _ = await self._book(with_orders=False)
         wallet = account.wallet_balance if account else ZERO
         open_positions = [p for p in positions if not p.is_flat]
         views = [self._view(p, open_positions, wallet) for p in open_positions]
@@ -93,10 +108,7 @@ class Valuation:
         return views
 
     async def account(self) -> AccountSummary:
-        async with self._uow() as uow:
-            account = await uow.accounts.get()
-            positions = await uow.positions.list()
-            open_orders = await uow.orders.list(OPEN_STATUSES, None, 10_000)
+        account, positions, open_orders = await self._book(with_orders=True)
         if account is None:
             raise NotFound("account", "default")
         leverage = {p.symbol: p.leverage for p in positions}
