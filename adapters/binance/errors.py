@@ -40,6 +40,7 @@ REJECTION_CODES = frozenset(
     }
 )
 UNKNOWN_ORDER_CODES = frozenset({-2011, -2013})
+DUPLICATE_CLIENT_ID = -4116
 TIMESTAMP_CODES = frozenset({-1021})
 RATE_LIMIT_CODES = frozenset({-1003})
 # -1001 internal error, -1007 timeout with unknown execution status, -1008 overload.

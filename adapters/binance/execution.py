@@ -18,7 +18,12 @@ import structlog
 
 from adapters.binance import parsing
 from adapters.binance.config import BinanceConfig
-from adapters.binance.errors import REJECTION_CODES, UNKNOWN_ORDER_CODES, translate
+from adapters.binance.errors import (
+    DUPLICATE_CLIENT_ID,
+    REJECTION_CODES,
+    UNKNOWN_ORDER_CODES,
+    translate,
+)
 from adapters.binance.http import BinanceCallFailed, BinanceHttp
 from adapters.binance.instruments import BinanceInstrumentProvider
 from adapters.binance.ws import BinanceStreams, StreamLoop
@@ -57,6 +62,7 @@ class CcxtBinanceExchange:
         self._handlers: list[VenueEventHandler] = []
         self._price_handlers: list[PriceHandler] = []
         self._open: dict[str, Order] = {}  # client order id -> order we believe is live
+        self._filled: dict[str, dict[str, Decimal]] = {}  # client order id -> fill id -> qty
         self._user_loop: StreamLoop | None = None
         self._price_loop: StreamLoop | None = None
         self._inbox: asyncio.Queue[list[ExecutionReport]] = asyncio.Queue()
@@ -119,6 +125,11 @@ class CcxtBinanceExchange:
                 "create_order", lambda: self._create(order), recover=lambda: self._query_raw(order)
             )
         except BinanceCallFailed as failed:
+            if failed.failure.code == DUPLICATE_CLIENT_ID:
+                # A retry met the order an earlier attempt placed: report that one.
+                existing = await self._query_raw(order)
+                if existing is not None:
+                    return await self._reports_for(order, existing)
             if failed.failure.code in REJECTION_CODES:
                 self._open.pop(order.client_order_id, None)
                 reason = f"Binance {failed.failure.code}: {failed.failure.message}"
@@ -289,8 +300,7 @@ class CcxtBinanceExchange:
 
     async def _deliver(self, reports: Sequence[ExecutionReport]) -> None:
         for report in reports:
-            if report.kind in (ReportKind.CANCELED, ReportKind.EXPIRED, ReportKind.REJECTED):
-                self._open.pop(report.client_order_id, None)
+            self._forget_if_done(report)
             for handler in list(self._handlers):
                 try:
                     await handler(report)
@@ -298,6 +308,19 @@ class CcxtBinanceExchange:
                     log.exception(
                         "venue event handler failed", client_order_id=report.client_order_id
                     )
+
+    def _forget_if_done(self, report: ExecutionReport) -> None:
+        # Orders no longer live need no back-fill after a reconnect.
+        cid = report.client_order_id
+        if report.kind in (ReportKind.CANCELED, ReportKind.EXPIRED, ReportKind.REJECTED):
+            self._open.pop(cid, None)
+        elif report.fill is not None and cid in self._open:
+            seen = self._filled.get(cid, {})
+            seen[report.fill.fill_id] = report.fill.quantity
+            self._filled[cid] = seen
+            if sum(seen.values()) >= self._open[cid].quantity:
+                self._open.pop(cid, None)
+                self._filled.pop(cid, None)
 
     async def drain(self) -> None:
         """Wait until every stream event received so far has been delivered."""

@@ -172,3 +172,26 @@ async def test_an_unreachable_exchange_is_an_exchange_error(fake: FakeBinance) -
         assert "ccxt" not in type(raised.value).__module__
     finally:
         await adapter.close()
+
+
+async def test_a_retry_that_meets_its_own_order_reports_that_order(
+    fake: FakeBinance, exchange: CcxtBinanceExchange
+) -> None:
+    order = make("twice-1", OrderType.LIMIT, price="50000")
+    await exchange.submit_order(order)
+    again = await exchange.submit_order(order)  # Binance answers -4116 (duplicated)
+    assert kinds(again) == [ReportKind.ACCEPTED]
+    assert again[0].exchange_order_id is not None
+    assert fake.orders_placed() == 1
+
+
+async def test_orders_filled_on_the_stream_need_no_backfill(
+    fake: FakeBinance, streaming: tuple[CcxtBinanceExchange, Recorder]
+) -> None:
+    exchange, recorder = streaming
+    await exchange.submit_order(make("done-1", OrderType.LIMIT, price="59000"))
+    assert "done-1" in exchange._open
+    fake.set_price("BTCUSDT", Decimal("58000"))
+    await wait_for(lambda: ReportKind.FILL in kinds(recorder.reports("done-1")))
+    await exchange.drain()
+    assert "done-1" not in exchange._open
