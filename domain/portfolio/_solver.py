@@ -8,17 +8,26 @@ against the bounds, the budget and the cap before it is returned.
 from __future__ import annotations
 
 import math
+import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import optimize
 
 from domain.portfolio.errors import InfeasiblePortfolio, PortfolioInputError, SolverFailed
 from domain.portfolio.model import MarketModel, OptimalPortfolio, WeightConstraints, portfolio_of
 from domain.risk.checks import finite
+
+
+def _optimize() -> types.ModuleType:
+    # scipy.optimize is heavy at import; a service that never optimises never pays for it.
+    import scipy.optimize
+
+    module: types.ModuleType = scipy.optimize
+    return module
+
 
 FloatArray = NDArray[np.float64]
 Objective = Callable[[FloatArray], tuple[float, FloatArray]]
@@ -131,14 +140,19 @@ class MeanVarianceProblem:
         gross_row = None
         if self.split and self.gross is not None:
             gross_row = (np.ones((1, transform.shape[1])), np.array([self.gross]))
-        outcome = optimize.linprog(
-            -gains, A_eq=transform.sum(axis=0)[None, :], b_eq=[1.0],
+        outcome = _optimize().linprog(
+            -gains,
+            A_eq=transform.sum(axis=0)[None, :],
+            b_eq=[1.0],
             A_ub=None if gross_row is None else gross_row[0],
             b_ub=None if gross_row is None else gross_row[1],
-            bounds=_scipy_bounds(low, high), method="highs")
+            bounds=_scipy_bounds(low, high),
+            method="highs",
+        )
         if outcome.status == 2:
-            raise InfeasiblePortfolio("no weights within the bounds and the gross-leverage cap "
-                                      "sum to 1")
+            raise InfeasiblePortfolio(
+                "no weights within the bounds and the gross-leverage cap sum to 1"
+            )
         if outcome.status == 3:
             return math.inf
         if not outcome.success:
@@ -169,8 +183,10 @@ class MeanVarianceProblem:
         def risk_room_gradient(z: FloatArray) -> FloatArray:
             return np.asarray(-2.0 * transform.T @ (self.scaled_cov @ (transform @ z)))
 
-        rows = [*self.weight_constraints(),
-                {"type": "ineq", "fun": risk_room, "jac": risk_room_gradient}]
+        rows = [
+            *self.weight_constraints(),
+            {"type": "ineq", "fun": risk_room, "jac": risk_room_gradient},
+        ]
         weights = self._solve(self._negative_return, rows, start)
         if self.volatility(weights) > target * (1.0 + TOLERANCE):
             raise SolverFailed(f"the solver exceeded the target volatility {target:g}")
@@ -182,9 +198,11 @@ class MeanVarianceProblem:
         excess = excess / float(np.max(np.abs(excess)))
         count = transform.shape[1]
         low, high = self.variable_bounds()
-        rows = [_linear("eq", np.append(transform.T @ excess, 0.0), 1.0),
-                _linear("eq", np.append(transform.sum(axis=0), -1.0), 0.0),
-                *_scaled_box(low, high)]
+        rows = [
+            _linear("eq", np.append(transform.T @ excess, 0.0), 1.0),
+            _linear("eq", np.append(transform.sum(axis=0), -1.0), 0.0),
+            *_scaled_box(low, high),
+        ]
         if self.split and self.gross is not None:
             rows.append(_linear("ineq", np.append(-np.ones(count), self.gross), 0.0))
         sign_low = np.where(low >= 0.0, 0.0, -np.inf)
@@ -204,7 +222,8 @@ class MeanVarianceProblem:
             # leverage grows without bound: a zero-cost long/short portfolio beats it.
             raise InfeasiblePortfolio(
                 "the maximum Sharpe ratio is reached only with unbounded leverage; "
-                "bound the weights or cap gross leverage")
+                "bound the weights or cap gross leverage"
+            )
         return np.asarray(transform @ solution[:-1] / kappa, dtype=np.float64)
 
     def _variance(self, z: FloatArray) -> tuple[float, FloatArray]:
@@ -243,9 +262,15 @@ def _minimise(
     rows: list[dict[str, Any]],
 ) -> FloatArray:
     for tolerance in _FTOLS:
-        outcome = optimize.minimize(
-            objective, start, jac=True, method="SLSQP", bounds=bounds, constraints=rows,
-            options={"ftol": tolerance, "maxiter": _MAX_ITER})
+        outcome = _optimize().minimize(
+            objective,
+            start,
+            jac=True,
+            method="SLSQP",
+            bounds=bounds,
+            constraints=rows,
+            options={"ftol": tolerance, "maxiter": _MAX_ITER},
+        )
         if outcome.success:
             return np.asarray(outcome.x, dtype=np.float64)
     raise SolverFailed(f"SLSQP failed: {outcome.message}")
@@ -255,16 +280,19 @@ def _check_budget(lower: FloatArray, upper: FloatArray, gross: float | None) -> 
     if lower.sum() > 1.0 + TOLERANCE or upper.sum() < 1.0 - TOLERANCE:
         raise InfeasiblePortfolio(
             f"weight bounds cannot sum to 1: lower bounds sum to {lower.sum():g}, "
-            f"upper bounds to {upper.sum():g}")
+            f"upper bounds to {upper.sum():g}"
+        )
     if gross is not None and gross < 1.0 - TOLERANCE:
         raise InfeasiblePortfolio(
             f"a gross-leverage cap of {gross:g} is below 1, the least any fully invested "
-            "portfolio needs")
+            "portfolio needs"
+        )
     floor = np.where(lower > 0.0, lower, np.where(upper < 0.0, -upper, 0.0)).sum()
     if gross is not None and floor > gross + TOLERANCE:
         raise InfeasiblePortfolio(
             f"the weight bounds force a gross leverage of at least {floor:g}, above the "
-            f"cap {gross:g}")
+            f"cap {gross:g}"
+        )
 
 
 def _linear(kind: str, coefficients: FloatArray, bound: float | FloatArray) -> dict[str, Any]:
@@ -287,5 +315,7 @@ def _scaled_box(low: FloatArray, high: FloatArray) -> list[dict[str, Any]]:
 
 
 def _scipy_bounds(low: FloatArray, high: FloatArray) -> list[tuple[float | None, float | None]]:
-    return [(None if math.isinf(a) else float(a), None if math.isinf(b) else float(b))
-            for a, b in zip(low, high, strict=True)]
+    return [
+        (None if math.isinf(a) else float(a), None if math.isinf(b) else float(b))
+        for a, b in zip(low, high, strict=True)
+    ]

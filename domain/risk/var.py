@@ -16,12 +16,12 @@ Conventions, shared by every estimator here:
 from __future__ import annotations
 
 import math
+import types
 from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from domain.risk.checks import (
     covariance_matrix,
@@ -33,6 +33,14 @@ from domain.risk.checks import (
     vector,
 )
 from domain.risk.errors import RiskMeasureError
+
+
+def _stats() -> types.ModuleType:
+    # scipy.stats adds ~60 MB to a process at import: load it when a measure is computed.
+    import scipy.stats
+
+    module: types.ModuleType = scipy.stats
+    return module
 
 FloatArray = NDArray[np.float64]
 
@@ -102,9 +110,9 @@ def normal_var(
     level, h = _level(confidence), _horizon(horizon)
     mean = finite(mean_pnl, "mean_pnl", RiskMeasureError) * h
     std = non_negative(std_pnl, "std_pnl", RiskMeasureError) * math.sqrt(h)
-    z = float(stats.norm.ppf(1.0 - level))
+    z = float(_stats().norm.ppf(1.0 - level))
     var = -(mean + z * std)
-    cvar = -mean + std * float(stats.norm.pdf(z)) / (1.0 - level)
+    cvar = -mean + std * float(_stats().norm.pdf(z)) / (1.0 - level)
     return RiskEstimate(VarMethod.PARAMETRIC, level, h, var, cvar)
 
 
@@ -174,7 +182,7 @@ def cornish_fisher_var_from_moments(
     std = non_negative(std_pnl, "std_pnl", RiskMeasureError) * math.sqrt(h)
     s = finite(skew, "skew", RiskMeasureError) / math.sqrt(h)
     k = finite(excess_kurtosis, "excess_kurtosis", RiskMeasureError) / h
-    z = float(stats.norm.ppf(1.0 - level))
+    z = float(_stats().norm.ppf(1.0 - level))
     var = -(mean + std * cornish_fisher_quantile(z, s, k))
     cvar = -(mean + std * _cornish_fisher_tail_mean(z, s, k))
     return RiskEstimate(VarMethod.CORNISH_FISHER, level, h, var, cvar)
@@ -267,7 +275,7 @@ def kupiec_test(
     p, x = 1.0 - level, int(exceptions)
     rate = x / total
     statistic = max(-2.0 * (_log_likelihood(p, x, total) - _log_likelihood(rate, x, total)), 0.0)
-    p_value = float(stats.chi2.sf(statistic, df=1))
+    p_value = float(_stats().chi2.sf(statistic, df=1))
     return KupiecTest(total, x, p, rate, statistic, p_value, p_value < alpha)
 
 
@@ -308,15 +316,15 @@ def _overlapping_sums(pnl: FloatArray, horizon: int) -> FloatArray:
 def _skew_kurtosis(pnl: FloatArray) -> tuple[float, float]:
     if float(pnl.std()) == 0.0:
         return 0.0, 0.0
-    skew = float(stats.skew(pnl, bias=False))
-    kurt = float(stats.kurtosis(pnl, fisher=True, bias=False))
+    skew = float(_stats().skew(pnl, bias=False))
+    kurt = float(_stats().kurtosis(pnl, fisher=True, bias=False))
     return skew, kurt
 
 
 def _cornish_fisher_tail_mean(z: float, skew: float, kurt: float) -> float:
     # The CF quantile is a cubic in Z, so its mean over {Z <= z} follows from the
     # truncated standard normal moments m_k = E[Z^k; Z <= z].
-    density, mass = float(stats.norm.pdf(z)), float(stats.norm.cdf(z))
+    density, mass = float(_stats().norm.pdf(z)), float(_stats().norm.cdf(z))
     m1 = -density
     m2 = mass - z * density
     m3 = -(z * z + 2.0) * density
