@@ -28,6 +28,24 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from autotrader.v1 import trading_pb2 as pb
 from autotrader.v1 import trading_pb2_grpc
 
+# Every pre-trade check still runs; the order-rate buckets are opened wide so that
+# the benchmark measures the order path rather than the rate limiter.
+BENCH_LIMITS = """
+max_order_notional: 1000000
+max_position_notional: 5000000
+max_gross_exposure: 10000000
+max_net_exposure: 10000000
+max_leverage: 20
+price_band_pct: 5
+symbol_order_rate: 100000
+symbol_order_burst: 100000
+account_order_rate: 100000
+account_order_burst: 100000
+daily_loss_limit: 1000000
+max_drawdown_pct: 90
+flatten_on_breaker: false
+"""
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -145,7 +163,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) / "data"
         port = free_port()
-        server = start_server(data_dir, port, {"AUTOTRADER_PAPER__STARTING_BALANCE": "1000000"})
+        limits = Path(tmp) / "risk_limits.yaml"
+        limits.write_text(BENCH_LIMITS)
+        env = {
+            "AUTOTRADER_PAPER__STARTING_BALANCE": "1000000",
+            "AUTOTRADER_RISK_LIMITS_FILE": str(limits),
+            "AUTOTRADER_METRICS_PORT": "0",
+            "AUTOTRADER_DASHBOARD_PORT": "0",
+        }
+        server = start_server(data_dir, port, env)
         try:
             target = f"127.0.0.1:{port}"
             asyncio.run(wait_serving(target))
