@@ -14,6 +14,7 @@ from application.ports.market_data import PriceUpdate
 from application.ports.venue import ExchangeError, VenueEvent
 from application.use_cases.queries import OPEN_STATUSES
 from domain.order import OrderStatus
+from entrypoints.backtest_component import BacktestComponent
 from entrypoints.binance_venue import LiveModeRefused, check_live_switches, start_binance
 from entrypoints.container import Container
 from entrypoints.grpc import server as grpc_server
@@ -44,6 +45,7 @@ COMPONENTS: list[Callable[[Service], Component]] = [
     StorageComponent,  # first: the read mirror and the relay serve everything after it
     RiskComponent,
     StrategiesComponent,
+    BacktestComponent,
     MonitoringComponent,  # last: it reads the engines the others built
 ]
 
