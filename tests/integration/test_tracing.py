@@ -61,7 +61,8 @@ async def test_a_grpc_order_continues_the_callers_trace_down_to_persistence(
             reply = await stub.SubmitOrder(_market())
     assert reply.order.status == pb.ORDER_STATUS_FILLED
 
-    finished = spans.get_finished_spans()
+    # The risk breaker reacts to the fill later, from the bus: see the bus test below.
+    finished = [s for s in spans.get_finished_spans() if s.name != "risk.breaker"]
     root = one(finished, "internal-caller")
     assert tree(finished, root) == [
         "internal-caller",
