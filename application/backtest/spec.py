@@ -18,6 +18,8 @@ from domain.strategies import (
     build_strategy,
 )
 
+QUICK_REGIME = {"adx_period": 2, "vol_period": 2, "vol_rank_period": 10}
+
 
 class BacktestSpec(BaseModel):
     """One backtest's inputs; every field is validated, bad ones raise InvalidInput.
@@ -103,8 +105,9 @@ class BacktestSpec(BaseModel):
                     "params": self.params,
                 }
             },
-            "regime": {"timeframe": timeframe, **self.regime},
-            # The strategy alone decides: full weight in every regime.
+            "regime": {"timeframe": timeframe, **QUICK_REGIME, **self.regime},
+            # The strategy alone decides: full weight in every regime, so the detector
+            # only gates the start (no weight before its first regime): warm it quickly.
             "weights": {r.value: {self.strategy: 1.0} for r in Regime},
             "warmup_bars": 0,
             "max_leverage": self.max_leverage,

@@ -7,6 +7,7 @@ database (and stores the run there); synthetic data needs nothing at all.
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import sys
 from collections.abc import Callable
@@ -27,11 +28,25 @@ report_option = click.option(
     help="Write a self-contained HTML report here, and its PNG charts beside it.",
 )
 DATE = click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"])
+config_option = click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="YAML settings.",
+)
+data_dir_option = click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="AUTOTRADER_DATA_DIR",
+    help="Where the SQLite database lives (env AUTOTRADER_DATA_DIR).",
+)
 
 
 def register(cli: click.Group) -> None:
     cli.add_command(backtest)
     cli.add_command(analyze)
+    cli.add_command(search)
+    cli.add_command(walkforward)
 
 
 def _ms(value: datetime) -> int:
@@ -70,10 +85,9 @@ def _pairs(items: tuple[str, ...], field: str) -> dict[str, Any]:
 @click.option("--balance", default="100000", show_default=True, help="Starting USDT.")
 @report_option
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), envvar="AUTOTRADER_DATA_DIR"
-)
+@click.option("--save", is_flag=True, help="Store the run in the database (always with --data db).")
+@config_option
+@data_dir_option
 @json_option
 def backtest(
     strategy: str,
@@ -88,16 +102,45 @@ def backtest(
     balance: str,
     report_path: Path | None,
     progress: bool | None,
+    save: bool,
     config_file: Path | None,
     data_dir: Path | None,
     as_json: bool,
 ) -> None:
     """Backtest a strategy on the same kernel as paper and live trading."""
-    from application.backtest.spec import parse_spec
     from domain.errors import InvalidInput
 
     try:
-        values = {
+        spec = _spec(strategy, symbols, start, end, data, params, risk, extra, seed, balance)
+        show = sys.stderr.isatty() if progress is None else progress
+        result = asyncio.run(_run(spec, show, config_file, data_dir))
+        if save or spec.data == "db":
+            asyncio.run(_save(result, config_file, data_dir))
+        files = _write(result, report_path) if report_path is not None else []
+    except InvalidInput as error:
+        fail(f"INVALID_ARGUMENT: {error.field}: {error.reason}", EXIT_INVALID)
+    if as_json:
+        output.print_json({**result.summary(), "files": [str(f) for f in files]})
+        return
+    _print_backtest(result, files)
+
+
+def _spec(
+    strategy: str,
+    symbols: str,
+    start: datetime,
+    end: datetime,
+    data: str,
+    params: tuple[str, ...],
+    risk: tuple[str, ...],
+    extra: tuple[str, ...],
+    seed: int,
+    balance: str,
+) -> Any:
+    from application.backtest.spec import parse_spec
+
+    return parse_spec(
+        {
             "strategy": strategy,
             "symbols": [s.strip().upper() for s in symbols.split(",") if s.strip()],
             "start_ms": _ms(start),
@@ -109,16 +152,7 @@ def backtest(
             "risk": _pairs(risk, "risk"),
             **_pairs(extra, "set"),
         }
-        spec = parse_spec(values)
-        show = sys.stderr.isatty() if progress is None else progress
-        result = asyncio.run(_run(spec, show, config_file, data_dir))
-        files = _write(result, report_path) if report_path is not None else []
-    except InvalidInput as error:
-        fail(f"INVALID_ARGUMENT: {error.field}: {error.reason}", EXIT_INVALID)
-    if as_json:
-        output.print_json({**result.summary(), "files": [str(f) for f in files]})
-        return
-    _print_backtest(result, files)
+    )
 
 
 async def _run(spec: Any, show: bool, config_file: Path | None, data_dir: Path | None) -> Any:
@@ -152,6 +186,21 @@ async def _run_on_database(
             "data", "no stored 1m candles in that period; run `autotrader data synth`"
         )
     return result
+
+
+async def _save(result: Any, config_file: Path | None, data_dir: Path | None) -> None:
+    from adapters.sql.backtests import SqlaBacktestRunStore
+    from adapters.sql.engine import create_engine, dispose, migrate
+    from entrypoints.backtests import save
+    from entrypoints.settings import load_settings
+
+    settings = load_settings(config_file, data_dir=data_dir)
+    engine = create_engine(settings.database)
+    try:
+        await migrate(engine)
+        await save(SqlaBacktestRunStore(engine), result)
+    finally:
+        await dispose(engine)
 
 
 class _bar:  # noqa: N801 - used as a context manager like click's progressbar
@@ -197,6 +246,7 @@ def _print_backtest(result: Any, files: list[Path]) -> None:
     spec = result.spec
     output.print_fields(
         [
+            ("run id", result.run_id or "(not stored)"),
             ("strategy", f"{spec.strategy} on {', '.join(spec.symbols)} ({spec.data})"),
             ("bars", str(result.timestamps.size)),
             ("orders", f"{len(result.orders)} ({result.rejected} rejected)"),
@@ -285,3 +335,205 @@ def report_json(report: Any) -> dict[str, Any]:
         return value
 
     return clean(dataclasses.asdict(report))
+
+
+def spec_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The options that describe the backtest a search or walk-forward varies."""
+    options = [
+        click.option("--strategy", default="trend", show_default=True),
+        click.option("--symbols", default="BTCUSDT", show_default=True, help="Comma-separated."),
+        click.option("--start", required=True, type=DATE, help="First UTC day."),
+        click.option("--end", required=True, type=DATE, help="End UTC day (exclusive)."),
+        click.option("--params", "params", multiple=True, help="Fixed parameter k=v."),
+        click.option("--risk", "risk", multiple=True, help="Risk limit override k=v."),
+        click.option("--set", "extra", multiple=True, help="Other spec field k=v."),
+        click.option("--seed", default=7, show_default=True, type=int),
+        click.option("--balance", default="100000", show_default=True),
+        click.option(
+            "--grid", "grid", multiple=True, help="Parameter values k=v1,v2,... (repeatable)."
+        ),
+        click.option(
+            "--objective", default="sharpe", show_default=True, help="Metric to maximise."
+        ),
+        click.option(
+            "--cluster",
+            help="Dask scheduler, e.g. tcp://scheduler:8786 (default: local processes).",
+        ),
+        click.option(
+            "--workers", type=click.IntRange(1, 256), help="Local processes (default: cores)."
+        ),
+        json_option,
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _grid(items: tuple[str, ...]) -> dict[str, str]:
+    from domain.errors import InvalidInput
+
+    grid: dict[str, str] = {}
+    for item in items:
+        key, sep, values = item.partition("=")
+        if not sep or not key.strip():
+            raise InvalidInput("grid", f"expected name=v1,v2,..., got {item!r}")
+        grid[key.strip()] = values
+    return grid
+
+
+@click.command()
+@spec_options
+@click.option(
+    "--random", "random_count", type=click.IntRange(1, 10_000), help="Draw N random sets."
+)
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 1000))
+def search(
+    strategy: str,
+    symbols: str,
+    start: datetime,
+    end: datetime,
+    params: tuple[str, ...],
+    risk: tuple[str, ...],
+    extra: tuple[str, ...],
+    seed: int,
+    balance: str,
+    grid: tuple[str, ...],
+    objective: str,
+    cluster: str | None,
+    workers: int | None,
+    as_json: bool,
+    random_count: int | None,
+    top: int,
+) -> None:
+    """Search a strategy's parameters (grid or random) for the best objective."""
+    from adapters.backtest.jobs import run_job
+    from application.backtest.search import random_sets
+    from application.backtest.search import search as run_search
+    from domain.errors import InvalidInput
+    from entrypoints.walkforward import executor_for, parse_grid, search_summary
+
+    try:
+        spec = _spec(strategy, symbols, start, end, "synthetic", params, risk, extra, seed, balance)
+        sets = (
+            random_sets(strategy, random_count, seed) if random_count else parse_grid(_grid(grid))
+        )
+        result = run_search(spec, sets, run_job, executor_for(cluster, workers), objective, top)
+    except InvalidInput as error:
+        fail(f"INVALID_ARGUMENT: {error.field}: {error.reason}", EXIT_INVALID)
+    summary = search_summary(result)
+    if as_json:
+        output.print_json(summary)
+        return
+    names = sorted({k for row in summary["surface"] for k in row["params"]})
+    rows = [
+        [
+            *(str(row["params"].get(n, "")) for n in names),
+            _fmt(row.get(objective)),
+            row["final_equity"],
+        ]
+        for row in summary["surface"]
+    ]
+    output.print_table(
+        [*(n.upper() for n in names), objective.upper(), "FINAL EQUITY"], rows, "no runs"
+    )
+    click.echo(
+        f"\nbest: {summary['top'][0]['params']} ({objective} {_fmt(summary['top'][0][objective])})"
+    )
+
+
+def _fmt(value: Any) -> str:
+    return "-" if value is None else f"{value:.4f}"
+
+
+@click.command()
+@spec_options
+@click.option("--train-days", default=30, show_default=True, type=click.IntRange(1, 3650))
+@click.option("--test-days", default=7, show_default=True, type=click.IntRange(1, 3650))
+@click.option("--anchored", is_flag=True, help="Grow the train window from the start (else roll).")
+@report_option
+def walkforward(
+    strategy: str,
+    symbols: str,
+    start: datetime,
+    end: datetime,
+    params: tuple[str, ...],
+    risk: tuple[str, ...],
+    extra: tuple[str, ...],
+    seed: int,
+    balance: str,
+    grid: tuple[str, ...],
+    objective: str,
+    cluster: str | None,
+    workers: int | None,
+    as_json: bool,
+    train_days: int,
+    test_days: int,
+    anchored: bool,
+    report_path: Path | None,
+) -> None:
+    """Walk-forward: optimise in-sample, test out-of-sample, stitch the OOS equity."""
+    from adapters.backtest.jobs import run_job
+    from application.backtest.search import walk_forward
+    from domain.errors import InvalidInput
+    from domain.performance import compute_report
+    from entrypoints.walkforward import executor_for, parse_grid, walk_forward_summary
+
+    try:
+        spec = _spec(strategy, symbols, start, end, "synthetic", params, risk, extra, seed, balance)
+        result = walk_forward(
+            spec,
+            parse_grid(_grid(grid)),
+            run_job,
+            executor_for(cluster, workers),
+            train_days,
+            test_days,
+            anchored,
+            objective,
+        )
+        files: list[Path] = []
+        if report_path is not None and result.equity.size >= 2:
+            from adapters.reporting.html_report import write_report
+
+            report = compute_report(result.equity, result.timestamps, None)
+            files = write_report(
+                report_path,
+                report,
+                result.equity,
+                result.timestamps,
+                f"Walk-forward {strategy} (out-of-sample)",
+                png_dir=report_path.with_name(report_path.stem + "_charts"),
+            )
+    except InvalidInput as error:
+        fail(f"INVALID_ARGUMENT: {error.field}: {error.reason}", EXIT_INVALID)
+    summary = walk_forward_summary(spec, result)
+    if as_json:
+        output.print_json({**summary, "files": [str(f) for f in files]})
+        return
+    output.print_table(
+        [
+            "TEST FROM",
+            "TEST TO",
+            "BEST PARAMS",
+            f"IS {objective.upper()}",
+            f"OOS {objective.upper()}",
+        ],
+        [
+            [
+                output.when(w["test"][0]),
+                output.when(w["test"][1]),
+                json.dumps(w["best_params"]),
+                _fmt(w["in_sample"]),
+                _fmt(w["out_of_sample"]),
+            ]
+            for w in summary["windows"]
+        ],
+        "no windows",
+    )
+    click.echo(
+        f"\nin-sample {_fmt(summary['in_sample'])}, "
+        f"out-of-sample {_fmt(summary['out_of_sample'])}, "
+        f"degradation {_fmt(summary['degradation'])}; OOS total return "
+        f"{_fmt(summary['metrics'].get('total_return'))}"
+    )
+    for path in files:
+        click.echo(f"wrote {path}", err=True)

@@ -75,3 +75,42 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert done.stderr.startswith("error: INVALID_ARGUMENT: "), done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
         assert "Traceback" not in done.stderr
+
+
+def test_stored_candles_give_the_synthetic_run_and_the_run_is_stored(tmp_path: Path) -> None:
+    synth = _run(
+        "data",
+        "synth",
+        "--symbols",
+        "BTCUSDT",
+        "--days",
+        "2",
+        "--start",
+        "2024-01-01",
+        cwd=tmp_path,
+    )
+    assert synth.returncode == 0, synth.stderr
+    args = ["backtest", "--start", "2024-01-01", "--end", "2024-01-03", "--params", "timeframe=15m"]
+    args += ["--params", "fast=3", "--params", "slow=8", "--json"]
+    stored = json.loads(_run(*args, "--data", "db", cwd=tmp_path).stdout)
+    synthetic = json.loads(_run(*args, cwd=tmp_path).stdout)
+    assert stored["run_id"]
+    assert synthetic["run_id"] == ""
+    assert stored["final_equity"] == synthetic["final_equity"]
+    assert stored["orders"] == synthetic["orders"] > 0
+
+
+def test_walkforward_and_search(tmp_path: Path) -> None:
+    common = ["--start", "2024-01-01", "--end", "2024-01-04", "--params", "timeframe=15m"]
+    common += ["--grid", "fast=3,5", "--grid", "slow=8", "--workers", "2", "--json"]
+    walked = _run("walkforward", *common, "--train-days", "1", "--test-days", "1", cwd=tmp_path)
+    assert walked.returncode == 0, walked.stderr
+    document = json.loads(walked.stdout)
+    assert len(document["windows"]) == 2
+    assert {"in_sample", "out_of_sample", "degradation"} <= set(document)
+    searched = _run("search", *common, cwd=tmp_path)
+    assert searched.returncode == 0, searched.stderr
+    assert len(json.loads(searched.stdout)["surface"]) == 2
+    bad = _run("walkforward", *common, "--cluster", "nowhere", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "cluster" in bad.stderr
