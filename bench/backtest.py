@@ -83,15 +83,15 @@ def run_engine(bars: int, seed: int) -> dict[str, Any]:
     data = generate_arrays([SYMBOL], START_MS, bars, seed, {SYMBOL: 60_000.0})
     base = peak_mb()
     m1 = Timeframe.M1
-    table = np.column_stack(
-        [data.open[:, 0], data.high[:, 0], data.low[:, 0], data.close[:, 0], data.volume[:, 0]]
-    ).tolist()
-    times = data.open_time.tolist()
-    del data
+    columns = (data.open_time, data.open[:, 0], data.high[:, 0], data.low[:, 0], data.close[:, 0])
+    volume = data.volume[:, 0]
 
     def minutes() -> Iterator[list[Candle]]:
-        for t, (o, h, low, c, v) in zip(times, table, strict=True):
-            yield [Candle(SYMBOL, m1, t, o, h, low, c, v)]
+        # Candles are made as the engine asks for them, a chunk of rows at a time.
+        for at in range(0, bars, 4096):
+            rows = zip(*(c[at : at + 4096].tolist() for c in (*columns, volume)), strict=True)
+            for t, o, h, low, c, v in rows:
+                yield [Candle(SYMBOL, m1, t, o, h, low, c, v)]
 
     kernel = BacktestKernel(spec)
     started, cpu = time.perf_counter(), time.process_time()
