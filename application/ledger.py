@@ -9,6 +9,7 @@ while a venue is being called.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
@@ -29,7 +30,7 @@ from application.events import (
 from application.ports.events import EventPublisher
 from application.ports.storage import UnitOfWork
 from application.ports.venue import ExecutionReport, FundingPayment, ReportKind, VenueEvent
-from application.telemetry import Span, order_attributes
+from application.telemetry import Span
 from domain.account import Account
 from domain.errors import PreconditionFailed
 from domain.order import Order, OrderStatus
@@ -104,10 +105,29 @@ class _Changes:
     """The objects one transaction touched, written once each at commit."""
 
     def __init__(self) -> None:
+        self.new_orders: list[Order] = []
         self.orders: dict[str, Order] = {}
         self.positions: dict[str, Position] = {}
         self.account: Account | None = None
         self.events: list[Event] = []
+
+
+class _Job:
+    """One caller's work for the next flush: a new order, or venue events to apply."""
+
+    def __init__(
+        self, order: Order | None = None, venue_events: list[VenueEvent] | None = None
+    ) -> None:
+        self.order = order
+        self.venue_events = venue_events or []
+        self.context: object = None
+        self.result: Order | None = None
+        self.error: Exception | None = None
+        self.done = False
+
+    def fail(self, error: Exception) -> None:
+        self.error = error
+        self.done = True
 
 
 class Ledger:
@@ -125,6 +145,8 @@ class Ledger:
         self._defaults = defaults
         self._asset = asset
         self._book = _Book()
+        self._queue: list[_Job] = []
+        self._flushing: asyncio.Future[None] | None = None
         self.lock = asyncio.Lock()
 
     async def open_account(self, starting_balance: Decimal, at: int) -> Account:
@@ -144,30 +166,10 @@ class Ledger:
         Returns the stored order: the existing one when the client order id was
         seen before, so one client order id never makes two orders.
         """
-        async with self.lock:
-            known = self._book.orders.get(order.client_order_id)
-            if known is not None:
-                return copy.copy(known)
-            with telemetry.span("ledger.persist", order_attributes(order), change="order.new"):
-                stored, events = await self._guarded(self._insert(order))
-        if events:
-            await self._publisher.publish(events)
-        return stored
-
-    async def _insert(self, order: Order) -> tuple[Order, list[Event]]:
-        async with self._uow() as uow:
-            try:
-                await uow.orders.add(order)
-            except PreconditionFailed:
-                existing = await uow.orders.get_by_client_id(order.client_order_id)
-                if existing is None:
-                    raise
-                self._book.remember(existing)
-                return copy.copy(existing), []
-            events = await uow.events.append_many([order_updated(order)])
-            await uow.commit()
-        self._book.remember(copy.copy(order))
-        return order, events
+        job = _Job(order=order)
+        await self._run(job)
+        assert job.result is not None
+        return job.result
 
     async def order(self, client_order_id: str) -> Order | None:
         """Return the current state of an order by client order id (a copy)."""
@@ -209,14 +211,14 @@ class Ledger:
         book.loaded = True
 
     async def apply(self, events: Iterable[VenueEvent]) -> None:
-        """Apply venue events in order, all in one transaction, then publish."""
+        """Apply venue events in order, in one transaction, then publish what changed."""
         venue_events = list(events)
-        if not venue_events:
-            return
-        async with self.lock:
-            stored = await self._guarded(self._apply_all(venue_events))
-        if stored:
-            await self._publisher.publish(stored)
+        if venue_events:
+            await self._run(_Job(venue_events=venue_events))
+
+    def forget(self) -> None:
+        """Drop the in-memory book; call after writing these tables outside the ledger."""
+        self._book = _Book()
 
     async def _guarded(self, work: Awaitable[T]) -> T:
         try:
@@ -226,23 +228,92 @@ class Ledger:
             self._book = _Book()
             raise
 
-    async def _apply_all(self, venue_events: list[VenueEvent]) -> list[Event]:
+    # -- group commit ----------------------------------------------------------------------
+    # Callers that arrive while a transaction is running queue their work; the next flush
+    # takes everything queued and commits it in ONE transaction, then publishes the events
+    # in order. Under concurrency that turns one commit per call into one per batch; a lone
+    # caller flushes at once. The flush runs as its own task, shielded from the callers'
+    # cancellation, so a transaction is never abandoned half-way and never overlaps another.
+
+    async def _run(self, job: _Job) -> None:
+        job.context = telemetry.capture()
+        self._queue.append(job)
+        while not job.done:
+            if self._flushing is None:
+                self._flushing = asyncio.ensure_future(self._flush_queued())
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._flushing)
+        if job.error is not None:
+            raise job.error
+
+    async def _flush_queued(self) -> None:
+        try:
+            await asyncio.sleep(0)  # let callers already on their way join this batch
+            batch, self._queue = self._queue, []
+            if batch:
+                await self._flush(batch)
+        finally:
+            self._flushing = None
+
+    async def _flush(self, batch: list[_Job]) -> None:
+        async with self.lock:
+            try:
+                stored = await self._commit(batch)
+            except Exception as error:
+                # Cached objects may hold changes that were rolled back: forget them all.
+                self._book = _Book()
+                failure: Exception | None = error
+            else:
+                failure = None
+        if failure is not None:
+            if len(batch) == 1:
+                batch[0].fail(failure)
+                return
+            for job in batch:  # each job alone, so one bad job fails by itself
+                await self._flush([job])
+            return
+        if stored:
+            await self._publisher.publish(stored)
+        for job in batch:
+            job.done = True
+
+    async def _commit(self, batch: list[_Job]) -> list[Event]:
         changes = _Changes()
         async with self._uow() as uow:
-            for venue_event in venue_events:
-                with _venue_span(venue_event):
-                    if isinstance(venue_event, FundingPayment):
-                        await self._settle_funding(uow, changes, venue_event)
-                    else:
-                        await self._apply_report(uow, changes, venue_event)
+            for job in batch:
+                with telemetry.attached(job.context):
+                    if job.order is not None:
+                        job.result = await self._stage_new(uow, changes, job.order)
+                    for venue_event in job.venue_events:
+                        with _venue_span(venue_event):
+                            if isinstance(venue_event, FundingPayment):
+                                await self._settle_funding(uow, changes, venue_event)
+                            else:
+                                await self._apply_report(uow, changes, venue_event)
             if not changes.events:
                 return []
             with telemetry.span("ledger.persist", changes=len(changes.events)):
                 stored = await self._write(uow, changes)
                 await uow.commit()
-        for order in changes.orders.values():
+        for order in [*changes.new_orders, *changes.orders.values()]:
             self._book.remember(order)
         return stored
+
+    async def _stage_new(self, uow: UnitOfWork, changes: _Changes, order: Order) -> Order:
+        known = self._book.orders.get(order.client_order_id)
+        if known is not None:
+            return copy.copy(known)
+        try:
+            await uow.orders.add(order)
+        except PreconditionFailed:
+            existing = await uow.orders.get_by_client_id(order.client_order_id)
+            if existing is None:
+                raise
+            self._book.remember(existing)
+            return copy.copy(existing)
+        changes.new_orders.append(copy.copy(order))
+        changes.events.append(order_updated(order))
+        return order
 
     async def _write(self, uow: UnitOfWork, changes: _Changes) -> list[Event]:
         for order in changes.orders.values():
@@ -307,7 +378,11 @@ class Ledger:
         position = await self._position(uow, payment.symbol)
         if position.is_flat:
             return
-        amount = position.apply_funding(payment.rate, payment.mark_price, payment.ts)
+        if payment.amount:
+            # The venue's own figure is the one that hit the wallet (Binance rounds it).
+            amount = position.record_funding(payment.amount, payment.ts)
+        else:
+            amount = position.apply_funding(payment.rate, payment.mark_price, payment.ts)
         changes.positions[position.symbol] = position
         account = await self._account(uow)
         account.credit(amount, payment.ts)

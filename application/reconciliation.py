@@ -197,6 +197,7 @@ class Reconcile:
                 )
             if events:
                 await uow.commit()
+                self._ledger.forget()  # written beside the ledger: its book is stale
         if events:
             await self._events.publish(events)
         return found
@@ -217,6 +218,7 @@ class Reconcile:
             await uow.accounts.save(corrected)
             event = await uow.events.append(balance_changed(corrected))
             await uow.commit()
+            self._ledger.forget()  # written beside the ledger: its book is stale
         await self._events.publish([event])
         return [replace(finding, action="wallet balance set to the exchange's")]
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.trace import Link, Span, SpanContext, SpanKind
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
@@ -133,6 +134,24 @@ def _tracer() -> trace.Tracer:
     # Asking the SDK for a tracer costs more than a span; before a provider is set this
     # is a proxy that follows the provider installed later.
     return trace.get_tracer(TRACER_NAME)
+
+
+def capture() -> object:
+    """Return the caller's trace context, to be `attached` where its work is done later."""
+    return otel_context.get_current()
+
+
+@contextmanager
+def attached(captured: object) -> Iterator[None]:
+    """Run the block in a context `capture`d elsewhere (None: the current one)."""
+    if captured is None:
+        yield
+        return
+    token = otel_context.attach(captured)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        otel_context.detach(token)
 
 
 def current_context() -> SpanContext | None:

@@ -112,7 +112,10 @@ class Position:
 
         Longs pay shorts when the rate is positive: amount = −quantity × mark × rate.
         """
-        amount = -self.quantity * mark * rate
+        return self.record_funding(-self.quantity * mark * rate, at)
+
+    def record_funding(self, amount: Decimal, at: int) -> Decimal:
+        """Book a funding amount the venue settled (> 0 received); return it."""
         self.funding += amount
         if self.margin_mode is MarginMode.ISOLATED:
             self.isolated_margin += amount
