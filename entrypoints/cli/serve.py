@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 from pydantic import ValidationError
@@ -68,7 +70,8 @@ async def _run(service: object) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await service.start()
+    if not await _start_unless_stopped(service, stop):
+        return
     assert service.grpc is not None
     click.echo(
         f"autotrader {service.settings.mode} mode listening on "
@@ -78,3 +81,20 @@ async def _run(service: object) -> None:
     await stop.wait()
     click.echo("shutting down ...", err=True)
     await service.stop()
+
+
+async def _start_unless_stopped(service: Any, stop: asyncio.Event) -> bool:
+    """Start the service; a signal during start (a standby waiting to lead) stops it."""
+    starting = asyncio.ensure_future(service.start())
+    stopping = asyncio.ensure_future(stop.wait())
+    await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if starting.done():
+        starting.result()  # raise what start raised
+        return True
+    starting.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await starting
+    click.echo("stopped before start-up finished", err=True)
+    await service.stop(grace=0)
+    return False

@@ -104,6 +104,11 @@ def _fail_over(tmp_path: Path, env: dict[str, str]) -> None:
                 timeout=10,
             )
             assert again.order.order_id
+
+        late = RunningService(tmp_path / "c", free_port(), env)
+        _spawn(late)
+        _wait_for_line(late.log, "waiting for leadership")
+        assert late.stop() == 0  # a standby stops cleanly on SIGTERM while it waits
     finally:
         for service in (standby, leader):
             if service.process is not None and service.process.poll() is None:
