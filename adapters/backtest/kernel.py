@@ -28,7 +28,7 @@ from application.backtest.result import BacktestResult, build_result
 from application.backtest.spec import BacktestSpec
 from application.instruments import InstrumentCatalog
 from application.ledger import Ledger, PositionDefaults
-from application.market_data import MarketDataPipeline, PipelineConfig
+from application.market_data import HIGHER_TIMEFRAMES, MarketDataPipeline, PipelineConfig
 from application.ports.candles import CandleStore
 from application.risk.engine import standard_chain
 from application.risk.state import RiskState
@@ -127,7 +127,9 @@ class BacktestKernel:
         needs = {self.spec.timeframe, self.engine.config.regime.timeframe.value}
         if needs == {Timeframe.M1.value}:
             return self.engine.on_candle
-        pipeline = MarketDataPipeline(None, None, PipelineConfig(window=8, store_batch=10**9))
+        higher = tuple(t for t in HIGHER_TIMEFRAMES if t.value in needs)
+        config = PipelineConfig(timeframes=higher, window=8, store_batch=10**9)
+        pipeline = MarketDataPipeline(None, None, config)
         pipeline.subscribe(self.engine.on_candle)
         self.pipeline = pipeline
         return pipeline.on_candle
