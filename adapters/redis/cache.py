@@ -47,12 +47,15 @@ class RedisPriceCache:
     def marks(self) -> Mapping[str, Decimal]:
         return self._local.marks()
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Flush local marks to Redis and pull the others' until `stop` is set."""
+    async def run(self, stop: asyncio.Event, pull_every: int = 10) -> None:
+        """Flush local marks to Redis (and pull the others' every `pull_every` flushes)."""
+        cycle = 0
         while not stop.is_set():
             try:
                 await self.flush()
-                await self.pull()
+                if cycle % pull_every == 0:
+                    await self.pull()  # a SCAN over the marks: not on every flush
+                cycle += 1
                 self.healthy = True
             except DOWN:
                 self.healthy = False
