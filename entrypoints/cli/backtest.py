@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from entrypoints.cli import output
-from entrypoints.cli.client import EXIT_INVALID, fail
+from entrypoints.cli.client import EXIT_INVALID, Connection, fail, rpc_errors
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 report_option = click.option(
@@ -47,6 +47,7 @@ def register(cli: click.Group) -> None:
     cli.add_command(analyze)
     cli.add_command(search)
     cli.add_command(walkforward)
+    cli.add_command(backtests)
 
 
 def _ms(value: datetime) -> int:
@@ -537,3 +538,60 @@ def walkforward(
     )
     for path in files:
         click.echo(f"wrote {path}", err=True)
+
+
+@click.group()
+def backtests() -> None:
+    """Stored backtest and walk-forward runs, read from the server."""
+
+
+@backtests.command("list")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 500))
+@click.option("--strategy", default="", help="Only this strategy's runs.")
+@json_option
+@click.pass_obj
+@rpc_errors
+def list_runs(conn: Connection, limit: int, strategy: str, as_json: bool) -> None:
+    """List stored runs, newest first."""
+    from autotrader.v1 import backtest_pb2 as pb
+    from autotrader.v1 import backtest_pb2_grpc
+
+    stub = backtest_pb2_grpc.BacktestServiceStub(conn.channel())
+    response = conn.call(
+        stub.ListBacktests, pb.ListBacktestsRequest(limit=limit, strategy=strategy)
+    )
+    if as_json:
+        output.print_json(output.to_dict(response).get("runs", []))
+        return
+    output.print_table(
+        ["RUN ID", "KIND", "STRATEGY", "SYMBOLS", "FROM", "TO", "SHARPE", "RETURN", "FINAL EQUITY"],
+        [
+            [
+                r.run_id,
+                r.kind,
+                r.strategy,
+                ",".join(r.symbols),
+                output.when(r.start_ms),
+                output.when(r.end_ms),
+                r.metrics.get("sharpe") or "-",
+                r.metrics.get("total_return") or "-",
+                r.final_equity,
+            ]
+            for r in response.runs
+        ],
+        "no stored runs",
+    )
+
+
+@backtests.command("get")
+@click.argument("run_id")
+@click.pass_obj
+@rpc_errors
+def get_run(conn: Connection, run_id: str) -> None:
+    """Print one stored run's result document (JSON)."""
+    from autotrader.v1 import backtest_pb2 as pb
+    from autotrader.v1 import backtest_pb2_grpc
+
+    stub = backtest_pb2_grpc.BacktestServiceStub(conn.channel())
+    response = conn.call(stub.GetBacktest, pb.GetBacktestRequest(run_id=run_id))
+    output.print_json(json.loads(response.run.result_json))

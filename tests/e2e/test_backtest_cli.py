@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import BIN, service_env
+from tests.e2e.conftest import BIN, RunningService, service_env
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -114,3 +114,18 @@ def test_walkforward_and_search(tmp_path: Path) -> None:
     bad = _run("walkforward", *common, "--cluster", "nowhere", cwd=tmp_path)
     assert bad.returncode == 2
     assert "cluster" in bad.stderr
+
+
+def test_a_saved_run_is_listed_by_the_server(service: RunningService) -> None:
+    args = ["backtest", "--start", "2024-01-01", "--end", "2024-01-02", "--params", "timeframe=15m"]
+    saved = service.cli(*args, "--save", "--data-dir", str(service.data_dir), "--json")
+    assert saved.returncode == 0, saved.stderr
+    run_id = json.loads(saved.stdout)["run_id"]
+    listed = service.cli_json("backtests", "list")
+    assert isinstance(listed, list)
+    assert [r["run_id"] for r in listed] == [run_id]
+    got = service.cli("backtests", "get", run_id)
+    assert json.loads(got.stdout)["run_id"] == run_id
+    missing = service.cli("backtests", "get", "nope")
+    assert missing.returncode == 1
+    assert missing.stderr.startswith("error: NOT_FOUND")
