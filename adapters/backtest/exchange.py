@@ -22,10 +22,20 @@ from domain.order import Order, OrderRequest, OrderType, new_order
 class BacktestExchange:
     """Exchange + SimulatedMarket for the backtest loop."""
 
-    def __init__(self, core: SimulatedVenue, clock: SettableClock, latency_ms: int = 0) -> None:
+    def __init__(
+        self,
+        core: SimulatedVenue,
+        clock: SettableClock,
+        latency_ms: int = 0,
+        funding_rates: Sequence[tuple[int, Decimal]] = (),
+    ) -> None:
         self._core = core
         self._clock = clock
         self._latency = latency_ms
+        # Historical funding: (time, rate) in time order; a settlement at or after a
+        # time uses its rate, before the first one the configured rate.
+        self._rates = list(funding_rates)
+        self._next_rate = 0
         self._handlers: list[VenueEventHandler] = []
         self._pending: list[tuple[int, Order]] = []
 
@@ -60,6 +70,9 @@ class BacktestExchange:
         return self._core.cancel(order.client_order_id, now)
 
     def on_price(self, symbol: str, price: Decimal, ts: int) -> list[VenueEvent]:
+        while self._next_rate < len(self._rates) and self._rates[self._next_rate][0] <= ts:
+            self._core.set_funding_rate(self._rates[self._next_rate][1])
+            self._next_rate += 1
         events = self._core.on_price(symbol, price, ts)
         if self._pending:
             due = [p for p in self._pending if p[0] <= ts and p[1].symbol == symbol]

@@ -84,7 +84,7 @@ class BacktestKernel:
         self.catalog = InstrumentCatalog(chosen)
         self.tracker = AccountTracker(spec.balance)
         core = SimulatedVenue(chosen, spec.balance, venue_config(spec))
-        self.exchange = BacktestExchange(core, self.clock, spec.latency_ms)
+        self.exchange = BacktestExchange(core, self.clock, spec.latency_ms, spec.funding_rates)
         defaults = PositionDefaults(leverage=spec.leverage)
         uow = self.store.unit_of_work
         self.ledger = Ledger(uow, self.tracker, defaults)

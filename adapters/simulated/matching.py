@@ -88,6 +88,11 @@ class SimulatedVenue:
         """Return the Binance-style balances at the last prices."""
         return summarize(self._account, self._positions.values(), self._last, self._order_margin())
 
+    def set_funding_rate(self, rate: Decimal) -> None:
+        """Change the rate of the next settlements (a backtest replays historical rates)."""
+        if rate != self._config.funding_rate:
+            self._config = replace(self._config, funding_rate=rate)
+
     def set_max_fill_qty(self, quantity: Decimal | None) -> None:
         """Change the partial-fill cap while running (the fake Binance injects it)."""
         self._config = replace(self._config, max_fill_qty=quantity)

@@ -14,6 +14,7 @@ from application.backtest.account import AccountTracker
 from application.backtest.loop import Curve
 from application.backtest.spec import BacktestSpec
 from application.backtest.trades import round_trips
+from application.ports.venue import FundingPayment
 from domain.fill import Fill
 from domain.order import Order
 from domain.performance import ClosedTrade, PerformanceReport, compute_report
@@ -48,6 +49,7 @@ class BacktestResult:
     stats: dict[str, int] = field(default_factory=dict)
     run_id: str = ""
     ruined: bool = False
+    funding_payments: list[FundingPayment] = field(default_factory=list)
 
     def metrics(self) -> dict[str, float]:
         """Return the headline metrics as plain floats (nan where undefined)."""
@@ -137,4 +139,5 @@ def build_result(
         report=report,
         stats=stats,
         ruined=bool(raw.size and raw.min() <= RUIN),
+        funding_payments=list(tracker.funding),
     )

@@ -27,7 +27,8 @@ class BacktestSpec(BaseModel):
     Costs: maker/taker fee rates per side; the taker pays half of `spread_ticks` plus
     `slippage_bps` plus a size-dependent impact of `impact_bps` × sqrt(notional /
     `impact_notional`). Orders reach the venue at the first price at or after decision
-    time + `latency_ms`. Funding settles every 8 hours at `funding_rate` (per interval).
+    time + `latency_ms`. Funding settles every 8 hours at `funding_rate` (per interval), or at
+    the historical `funding_rates` ((time ms, rate) pairs: each applies from its time on).
     `fixed_quantity`, when set, sizes every entry at that many contracts instead of
     the engine's equity fraction.
     """
@@ -50,6 +51,7 @@ class BacktestSpec(BaseModel):
     impact_notional: Decimal = Field(default=Decimal(1_000_000), gt=0)
     latency_ms: int = Field(default=0, ge=0, le=3_600_000)
     funding_rate: Decimal = Field(default=Decimal("0.0001"), gt=-1, lt=1)
+    funding_rates: tuple[tuple[int, Decimal], ...] = ()
     leverage: int = Field(default=10, ge=1, le=125)
     max_leverage: float = Field(default=1.0, gt=0, le=20)
     capital: float = Field(default=0.1, gt=0, le=10)
@@ -64,6 +66,9 @@ class BacktestSpec(BaseModel):
             raise ValueError("end must be after start")
         if len(set(self.symbols)) != len(self.symbols):
             raise ValueError("symbols must be distinct")
+        times = [t for t, _ in self.funding_rates]
+        if times != sorted(set(times)) or any(abs(r) >= 1 for _, r in self.funding_rates):
+            raise ValueError("funding_rates must be (time, rate) in increasing time, |rate| < 1")
         return self
 
     def risk_limits(self) -> RiskLimits:

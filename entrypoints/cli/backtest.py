@@ -86,6 +86,11 @@ def _pairs(items: tuple[str, ...], field: str) -> dict[str, Any]:
 @click.option("--balance", default="100000", show_default=True, help="Starting USDT.")
 @report_option
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a TTY).")
+@click.option(
+    "--funding-csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Historical funding rates: CSV of time,rate (each applies from its time on).",
+)
 @click.option("--save", is_flag=True, help="Store the run in the database (always with --data db).")
 @config_option
 @data_dir_option
@@ -103,6 +108,7 @@ def backtest(
     balance: str,
     report_path: Path | None,
     progress: bool | None,
+    funding_csv: Path | None,
     save: bool,
     config_file: Path | None,
     data_dir: Path | None,
@@ -112,6 +118,8 @@ def backtest(
     from domain.errors import InvalidInput
 
     try:
+        if funding_csv is not None:
+            extra = (*extra, f"funding_rates={json.dumps(_funding(funding_csv))}")
         spec = _spec(strategy, symbols, start, end, data, params, risk, extra, seed, balance)
         show = sys.stderr.isatty() if progress is None else progress
         result = asyncio.run(_run(spec, show, config_file, data_dir))
@@ -124,6 +132,13 @@ def backtest(
         output.print_json({**result.summary(), "files": [str(f) for f in files]})
         return
     _print_backtest(result, files)
+
+
+def _funding(path: Path) -> list[list[Any]]:
+    from adapters.reporting.series_io import read_returns_csv
+
+    times, rates = read_returns_csv(path)
+    return [[int(t), repr(float(r))] for t, r in zip(times, rates, strict=True)]
 
 
 def _spec(

@@ -108,3 +108,14 @@ def test_unknown_symbols_are_invalid_input() -> None:
         small_spec(params={"fast": 1})
     with pytest.raises(InvalidInput, match=r"end_ms|spec"):
         small_spec(days=-1)
+
+
+async def test_historical_funding_rates_apply_from_their_time_on() -> None:
+    day = 86_400_000
+    start = small_spec().start_ms
+    schedule = [[start, "0.0002"], [start + day, "-0.0003"]]
+    result = await run_backtest(small_spec(days=2, funding_rates=schedule))
+    assert result.funding != 0
+    rates = {(p.ts >= start + day, p.rate) for p in result.funding_payments}
+    assert rates <= {(False, Decimal("0.0002")), (True, Decimal("-0.0003"))}
+    assert len(rates) == 2
