@@ -119,3 +119,15 @@ async def test_historical_funding_rates_apply_from_their_time_on() -> None:
     rates = {(p.ts >= start + day, p.rate) for p in result.funding_payments}
     assert rates <= {(False, Decimal("0.0002")), (True, Decimal("-0.0003"))}
     assert len(rates) == 2
+
+
+async def test_spread_and_size_impact_make_fills_worse() -> None:
+    plain = await run_backtest(small_spec(spread_ticks="0"))
+    costly = await run_backtest(small_spec(spread_ticks="0", impact_bps="20"))
+    first, worse = plain.fills[0], costly.fills[0]
+    assert first.client_order_id == worse.client_order_id
+    if first.side.value == "BUY":
+        assert worse.price > first.price
+    else:
+        assert worse.price < first.price
+    assert costly.final_equity < plain.final_equity
