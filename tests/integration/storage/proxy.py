@@ -13,14 +13,17 @@ class TcpProxy:
         self._target = (target_host, target_port)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._cut = False
         self.port = 0
 
     async def start(self) -> None:
+        self._cut = False
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
         self.port = self._server.sockets[0].getsockname()[1]
 
     async def cut(self) -> None:
         """Stop listening and drop every open connection, like a database going away."""
+        self._cut = True
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
@@ -33,12 +36,17 @@ class TcpProxy:
         await self.start()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self._writers.add(writer)  # known at once, so a cut during the dial drops it too
         try:
             up_reader, up_writer = await asyncio.open_connection(*self._target)
         except OSError:
             writer.transport.abort()
             return
-        self._writers |= {writer, up_writer}
+        if self._cut or writer not in self._writers:
+            writer.transport.abort()
+            up_writer.transport.abort()
+            return
+        self._writers.add(up_writer)
         await asyncio.gather(
             self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
         )

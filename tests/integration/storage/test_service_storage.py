@@ -136,7 +136,7 @@ async def test_database_down_refuses_orders_serves_reads_and_recovers(
     async with running(config) as (_, trading, probe):
         placed = await trading.SubmitOrder(market())
         await eventually(lambda: _filled(trading, placed.order.order_id))
-        assert await health(probe, DATABASE) == SERVING
+        await eventually(lambda: _is(probe, DATABASE, SERVING))
 
         await proxy.cut()
         with pytest.raises(grpc.aio.AioRpcError) as refused:
