@@ -336,6 +336,11 @@ def _print(rows: list[dict[str, Any]]) -> None:
             f"{float(row['bars_per_cpu_s']):>12,.0f}{float(row['peak_mb']):>10,.0f}"
             f"{row['trades']!s:>8}{Decimal(str(row['final_equity'])):>20.2f}  {agrees}{ratio}"
         )
+    if any("third_party" in row for row in rows):
+        print(
+            "backtrader/backtesting.py decide on the tick-rounded close they fill at (the engine "
+            "and numpy decide on the raw close), so a near-tie crossing can fall on another bar."
+        )
     if engine is not None:
         print(
             f"engine: {engine['seconds']:.1f} s for {engine['bars']} bars, "
