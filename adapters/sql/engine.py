@@ -37,7 +37,15 @@ def create_engine(url: str | URL, *, echo: bool = False) -> AsyncEngine:
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_async_engine(parsed, echo=echo)
+        # Pre-ping: a pooled connection the server dropped is replaced, not handed out.
+        # Timeouts: a partitioned server fails a request instead of hanging it (and the
+        # ledger's lock with it).
+        return create_async_engine(
+            parsed,
+            echo=echo,
+            pool_pre_ping=True,
+            connect_args={"timeout": 5, "command_timeout": 60},
+        )
     _make_parent(parsed)
     engine = create_async_engine(
         parsed,

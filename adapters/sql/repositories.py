@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, get_type_hints
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, Row
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, PendingRollbackError
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql import Executable
 
@@ -51,6 +51,9 @@ class Executor:
     ) -> CursorResult[Any]:
         try:
             return await self.connection.execute(statement, params)
+        except PendingRollbackError as exc:
+            # The connection broke earlier in this transaction: the database is gone.
+            raise StorageUnavailable(f"the database connection was lost: {exc}") from exc
         except (DBAPIError, OSError) as exc:
             if is_unavailable(exc):
                 raise StorageUnavailable(f"the database connection was lost: {exc}") from exc
