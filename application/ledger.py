@@ -33,7 +33,7 @@ from application.ports.venue import ExecutionReport, FundingPayment, ReportKind,
 from application.telemetry import Span
 from domain.account import Account
 from domain.errors import PreconditionFailed
-from domain.order import Order, OrderStatus
+from domain.order import Order, OrderStatus, OrderType, TimeInForce
 from domain.position import MarginMode, Position
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
@@ -236,8 +236,11 @@ class Ledger:
     # cancellation, so a transaction is never abandoned half-way and never overlaps another.
 
     async def _run(self, job: _Job) -> None:
-        job.context = telemetry.capture()
-        self._queue.append(job)
+        if self._flushing is None and not self._queue:
+            await self._flush_inline(job)  # nobody to batch with: no task, no extra turns
+        else:
+            job.context = telemetry.capture()
+            self._queue.append(job)
         while not job.done:
             if self._flushing is None:
                 self._flushing = asyncio.ensure_future(self._flush_queued())
@@ -245,6 +248,15 @@ class Ledger:
                 await asyncio.shield(self._flushing)
         if job.error is not None:
             raise job.error
+
+    async def _flush_inline(self, job: _Job) -> None:
+        running: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._flushing = running  # callers arriving now queue behind this transaction
+        try:
+            await self._flush([job])
+        finally:
+            self._flushing = None
+            running.set_result(None)
 
     async def _flush_queued(self) -> None:
         try:
@@ -263,6 +275,9 @@ class Ledger:
                 # Cached objects may hold changes that were rolled back: forget them all.
                 self._book = _Book()
                 failure: Exception | None = error
+            except BaseException:
+                self._book = _Book()  # cancelled mid-transaction: rolled back, forget too
+                raise
             else:
                 failure = None
         if failure is not None:
@@ -328,6 +343,8 @@ class Ledger:
         self, uow: UnitOfWork, changes: _Changes, report: ExecutionReport
     ) -> None:
         order = await self._order(uow, report.client_order_id)
+        if order is None and _venue_originated(report):
+            order = await self._adopt(uow, changes, report)
         if order is None:
             return  # not ours (or not yet known): reconciliation deals with strangers
         if report.kind is ReportKind.FILL:
@@ -335,6 +352,31 @@ class Ledger:
         elif _status_change(order, report):
             changes.orders[order.client_order_id] = order
             changes.events.append(order_updated(order))
+
+    async def _adopt(self, uow: UnitOfWork, changes: _Changes, report: ExecutionReport) -> Order:
+        # The venue closed our position itself (liquidation, ADL): record the order it
+        # made, so the fill moves our position and wallet exactly as it moved the venue's.
+        fill = report.fill
+        assert fill is not None
+        order = Order(
+            order_id=report.client_order_id,
+            client_order_id=report.client_order_id,
+            symbol=fill.symbol,
+            side=fill.side,
+            type=OrderType.MARKET,
+            quantity=fill.quantity,
+            price=None,
+            stop_price=None,
+            time_in_force=TimeInForce.IOC,
+            reduce_only=True,
+            created_at=report.ts,
+            updated_at=report.ts,
+        )
+        await uow.orders.add(order)
+        changes.new_orders.append(order)
+        changes.events.append(order_updated(order))
+        self._book.remember(order)
+        return order
 
     async def _apply_fill(
         self, uow: UnitOfWork, changes: _Changes, order: Order, report: ExecutionReport
@@ -447,6 +489,18 @@ def _venue_span(event: VenueEvent) -> AbstractContextManager[Span]:
         }
     name = "order.fill" if event.kind is ReportKind.FILL else "order.report"
     return telemetry.span(name, values, parent=parent, links=links)
+
+
+_VENUE_REASONS = frozenset({"liquidation", "adl"})
+
+
+def _venue_originated(report: ExecutionReport) -> bool:
+    """Tell whether a report is a fill of an order the venue made on its own."""
+    return (
+        report.kind is ReportKind.FILL
+        and report.fill is not None
+        and (report.reason or "").lower() in _VENUE_REASONS
+    )
 
 
 def _status_change(order: Order, report: ExecutionReport) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from typing import Any
 
 from dependency_injector import containers, providers
 
@@ -13,8 +14,6 @@ from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.prices import InMemoryPriceCache
 from adapters.memory.read_mirror import FallbackUnitOfWorkFactory, ReadMirror
 from adapters.memory.reconciliation import LoggingDiscrepancyPublisher
-from adapters.postgres.candle_store import PgCandleStore
-from adapters.postgres.market_data import PgMarketDataStore
 from adapters.prometheus.metrics import PrometheusMetrics
 from adapters.redis.cache import RedisPriceCache, RedisSnapshotCache
 from adapters.redis.connection import client as redis_client
@@ -63,6 +62,19 @@ def _candle_backend(settings: Settings) -> str:
 
 def _instance_id(settings: Settings) -> str:
     return settings.storage.instance_id or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pg_market_data(url: str) -> Any:
+    # pandas and the COPY machinery load only when PostgreSQL is configured (~40 MB).
+    from adapters.postgres.market_data import PgMarketDataStore
+
+    return PgMarketDataStore(url)
+
+
+def _pg_candle_store(market_data: Any) -> Any:
+    from adapters.postgres.candle_store import PgCandleStore
+
+    return PgCandleStore(market_data)
 
 
 class Container(containers.DeclarativeContainer):
@@ -204,11 +216,11 @@ class Container(containers.DeclarativeContainer):
     # Risk: the chain every order passes (manual, strategy, rebalance, flatten).
     risk_store = providers.Singleton(SqlaRiskStore, engine)
     # Market data and strategies (issue 3).
-    market_data = providers.Singleton(PgMarketDataStore, settings.provided.database)
+    market_data = providers.Singleton(_pg_market_data, settings.provided.database)
     candle_store = providers.Selector(
         providers.Callable(_candle_backend, settings),
         sql=providers.Singleton(SqlaCandleStore, engine),
-        postgres=providers.Singleton(PgCandleStore, market_data),
+        postgres=providers.Singleton(_pg_candle_store, market_data),
     )
     strategy_states = providers.Singleton(SqlaStrategyStateStore, engine)
     snapshots = providers.Singleton(SqlaSnapshotStore, engine)
