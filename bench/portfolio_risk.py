@@ -95,12 +95,24 @@ def main() -> None:
         ("historical VaR/CVaR 99% 10d", lambda: historical_var(returns, positions, 0.99, 10)),
         ("parametric VaR/CVaR 99%", lambda: parametric_var(returns, positions, 0.99)),
         ("Cornish-Fisher VaR/CVaR 99%", lambda: cornish_fisher_var(returns, positions, 0.99)),
-        (f"Monte Carlo MVN VaR, {args.paths:,} paths", lambda: monte_carlo_var(
-            daily_mean, daily_cov, positions, np.random.default_rng(1), 0.99, 1, args.paths)),
-        (f"bootstrap VaR 1d, {args.paths:,} paths", lambda: bootstrap_var(
-            returns, positions, np.random.default_rng(1), 0.99, 1, args.paths)),
-        (f"bootstrap VaR 10d, {args.paths:,} paths", lambda: bootstrap_var(
-            returns, positions, np.random.default_rng(1), 0.99, 10, args.paths)),
+        (
+            f"Monte Carlo MVN VaR, {args.paths:,} paths",
+            lambda: monte_carlo_var(
+                daily_mean, daily_cov, positions, np.random.default_rng(1), 0.99, 1, args.paths
+            ),
+        ),
+        (
+            f"bootstrap VaR 1d, {args.paths:,} paths",
+            lambda: bootstrap_var(
+                returns, positions, np.random.default_rng(1), 0.99, 1, args.paths
+            ),
+        ),
+        (
+            f"bootstrap VaR 10d, {args.paths:,} paths",
+            lambda: bootstrap_var(
+                returns, positions, np.random.default_rng(1), 0.99, 10, args.paths
+            ),
+        ),
     ]
     print(f"{args.assets} assets x {args.days} days, best of {REPEATS} (time.perf_counter)")
     print(f"{'task':<40} {'ms':>10}")

@@ -86,9 +86,7 @@ class Instrument:
         if quantity > self.max_qty:
             raise InvalidInput(field, f"{quantity} is above the maximum {self.max_qty}")
         if not is_multiple(quantity, self.step_size):
-            raise InvalidInput(
-                field, f"{quantity} is not a multiple of step size {self.step_size}"
-            )
+            raise InvalidInput(field, f"{quantity} is not a multiple of step size {self.step_size}")
         if quantity < self.min_qty:
             raise InvalidInput(field, f"{quantity} is below the minimum {self.min_qty}")
 

@@ -19,6 +19,7 @@ fi
 
 echo "== ruff"
 $py/ruff check .
+$py/ruff format --check --quiet . || { echo "run: .venv/bin/ruff format ." >&2; exit 1; }
 echo "== mypy"
 $py/mypy domain application adapters entrypoints
 echo "== import-linter"

@@ -97,9 +97,7 @@ class GetPerformance:
             note="; ".join(notes),
         )
 
-    async def _equity(
-        self, wallets: list[Decimal], window: int, notes: list[str]
-    ) -> list[Decimal]:
+    async def _equity(self, wallets: list[Decimal], window: int, notes: list[str]) -> list[Decimal]:
         """Prefer the periodic account snapshots' equity; else the wallet after each change."""
         if self._snapshots is not None:
             taken = await self._snapshots.list(0, 1_000_000)

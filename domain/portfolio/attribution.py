@@ -72,8 +72,9 @@ class PnlBreakdown:
         return self.price + self.funding - self.fees
 
     def __add__(self, other: PnlBreakdown) -> PnlBreakdown:
-        return PnlBreakdown(self.price + other.price, self.funding + other.funding,
-                            self.fees + other.fees)
+        return PnlBreakdown(
+            self.price + other.price, self.funding + other.funding, self.fees + other.fees
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,10 +199,14 @@ def brinson_fachler(
     to one (hold cash as a segment of its own).
     """
     segments = sorted(portfolio_weights)
-    if not segments or set(portfolio_returns) != set(segments) or set(benchmark_returns) != set(
-            segments):
-        raise AttributionError("segments", "weights and both return maps must name the same "
-                               "non-empty segments")
+    if (
+        not segments
+        or set(portfolio_returns) != set(segments)
+        or set(benchmark_returns) != set(segments)
+    ):
+        raise AttributionError(
+            "segments", "weights and both return maps must name the same non-empty segments"
+        )
     w = _floats(portfolio_weights, segments, "portfolio_weights")
     r_p = _floats(portfolio_returns, segments, "portfolio_returns")
     r_b = _floats(benchmark_returns, segments, "benchmark_returns")
@@ -210,9 +215,14 @@ def brinson_fachler(
     b = np.full(len(segments), 1.0 / len(segments))
     benchmark = float(b @ r_b)
     effects = tuple(
-        SegmentEffects(name, float((w[i] - b[i]) * (r_b[i] - benchmark)),
-                       float(b[i] * (r_p[i] - r_b[i])), float((w[i] - b[i]) * (r_p[i] - r_b[i])))
-        for i, name in enumerate(segments))
+        SegmentEffects(
+            name,
+            float((w[i] - b[i]) * (r_b[i] - benchmark)),
+            float(b[i] * (r_p[i] - r_b[i])),
+            float((w[i] - b[i]) * (r_p[i] - r_b[i])),
+        )
+        for i, name in enumerate(segments)
+    )
     return BrinsonAttribution(effects, float(w @ r_p), benchmark)
 
 

@@ -89,8 +89,7 @@ def ledoit_wolf(returns: ArrayLike, periods_per_year: float = 1.0) -> ShrunkCova
 
 def mean_return(returns: ArrayLike, periods_per_year: float = 1.0) -> FloatArray:
     """Return the arithmetic mean return of each asset, annualised by simple scaling."""
-    return np.asarray(_returns(returns).mean(axis=0), dtype=np.float64) * _periods(
-        periods_per_year)
+    return np.asarray(_returns(returns).mean(axis=0), dtype=np.float64) * _periods(periods_per_year)
 
 
 def cagr(returns: ArrayLike, periods_per_year: float = 1.0) -> FloatArray:

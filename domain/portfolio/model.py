@@ -32,8 +32,9 @@ class MarketModel:
         cov = covariance_matrix(self.covariance, "covariance", PortfolioInputError)
         if not mu.size == cov.shape[0] == len(assets):
             raise PortfolioInputError(
-                "covariance", f"sizes differ: {len(assets)} assets, {mu.size} returns, "
-                f"covariance {cov.shape}")
+                "covariance",
+                f"sizes differ: {len(assets)} assets, {mu.size} returns, covariance {cov.shape}",
+            )
         _require_psd(cov)
         object.__setattr__(self, "assets", assets)
         object.__setattr__(self, "expected_returns", _frozen(mu))
@@ -44,8 +45,11 @@ class MarketModel:
         cls, assets: Sequence[str], expected_returns: ArrayLike, covariance: ArrayLike
     ) -> MarketModel:
         """Build a model from any array-likes."""
-        return cls(tuple(assets), np.asarray(expected_returns, dtype=np.float64),
-                   np.asarray(covariance, dtype=np.float64))
+        return cls(
+            tuple(assets),
+            np.asarray(expected_returns, dtype=np.float64),
+            np.asarray(covariance, dtype=np.float64),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,8 +132,10 @@ def weight_vector(model: MarketModel, weights: Mapping[str, float]) -> FloatArra
     """Return `weights` as an array in the model's asset order."""
     if set(weights) != set(model.assets):
         raise PortfolioInputError("weights", "must name exactly the model's assets")
-    return np.array([finite(weights[a], f"weights[{a!r}]", PortfolioInputError)
-                     for a in model.assets], dtype=np.float64)
+    return np.array(
+        [finite(weights[a], f"weights[{a!r}]", PortfolioInputError) for a in model.assets],
+        dtype=np.float64,
+    )
 
 
 def portfolio_of(model: MarketModel, weights: FloatArray, rate: float) -> OptimalPortfolio:
@@ -137,8 +143,9 @@ def portfolio_of(model: MarketModel, weights: FloatArray, rate: float) -> Optima
     expected = float(model.expected_returns @ weights)
     vol = math.sqrt(max(float(weights @ model.covariance @ weights), 0.0))
     sharpe = (expected - rate) / vol if vol > 0.0 else math.nan
-    return OptimalPortfolio(dict(zip(model.assets, weights.tolist(), strict=True)),
-                            expected, vol, sharpe)
+    return OptimalPortfolio(
+        dict(zip(model.assets, weights.tolist(), strict=True)), expected, vol, sharpe
+    )
 
 
 def _bound_pair(low: float, high: float, name: str) -> None:

@@ -71,7 +71,8 @@ def max_sharpe(
     if best <= problem.risk_free_rate + 1e-12:
         raise InfeasiblePortfolio(
             f"no admissible portfolio returns more than the risk-free rate "
-            f"{problem.risk_free_rate:g} (best is {best:g}), so the Sharpe ratio has no maximum")
+            f"{problem.risk_free_rate:g} (best is {best:g}), so the Sharpe ratio has no maximum"
+        )
     return problem.result(problem.tangency_weights())
 
 
@@ -87,7 +88,8 @@ def efficient_return(
     best = problem.highest_return()
     if target > best + TOLERANCE * max(1.0, abs(best)):
         raise InfeasiblePortfolio(
-            f"target return {target:g} is above the highest attainable return {best:g}")
+            f"target return {target:g} is above the highest attainable return {best:g}"
+        )
     return problem.result(problem.efficient_return_weights(min(target, best)))
 
 
@@ -104,7 +106,8 @@ def efficient_risk(
     lowest = problem.volatility(floor)
     if target < lowest * (1.0 - TOLERANCE):
         raise InfeasiblePortfolio(
-            f"target volatility {target:g} is below the minimum attainable volatility {lowest:g}")
+            f"target volatility {target:g} is below the minimum attainable volatility {lowest:g}"
+        )
     return problem.result(problem.efficient_risk_weights(max(target, lowest), floor))
 
 
@@ -125,7 +128,8 @@ def efficient_frontier(
     if not math.isfinite(highest):
         raise InfeasiblePortfolio(
             "the attainable return is unbounded (shorts without bounds or a gross-leverage "
-            "cap); bound the weights to trace a frontier")
+            "cap); bound the weights to trace a frontier"
+        )
     weights = problem.min_variance_weights()
     lowest = problem.expected_return(weights)
     frontier = [problem.result(weights)]
@@ -157,8 +161,9 @@ def risk_parity(
     scale = float(variances.mean())
     y = _spinu_newton(model.covariance / scale, share, 1.0 / np.sqrt(variances / scale))
     weights = y / y.sum()
-    contributions = weights * (model.covariance @ weights) / float(
-        weights @ model.covariance @ weights)
+    contributions = (
+        weights * (model.covariance @ weights) / float(weights @ model.covariance @ weights)
+    )
     if not np.allclose(contributions, share, rtol=0.0, atol=TOLERANCE):
         raise SolverFailed("risk parity did not converge to the risk budgets")
     return portfolio_of(model, weights, rate)
@@ -186,6 +191,7 @@ def _budgets(model: MarketModel, budgets: Mapping[str, float] | None) -> FloatAr
         return np.full(len(model.assets), 1.0 / len(model.assets))
     if set(budgets) != set(model.assets):
         raise PortfolioInputError("budgets", "must name exactly the model's assets")
-    share = np.array([positive(budgets[a], f"budgets[{a!r}]", PortfolioInputError)
-                      for a in model.assets])
+    share = np.array(
+        [positive(budgets[a], f"budgets[{a!r}]", PortfolioInputError) for a in model.assets]
+    )
     return np.asarray(share / share.sum(), dtype=np.float64)

@@ -66,8 +66,7 @@ def rebalance_orders(inputs: RebalanceInputs) -> tuple[RebalanceOrder, ...]:
     Orders that reduce exposure come first, as they free margin for the others.
     """
     symbols = sorted(set(inputs.positions) | set(inputs.targets))
-    orders = [order for symbol in symbols
-              if (order := _order_for(inputs, symbol)) is not None]
+    orders = [order for symbol in symbols if (order := _order_for(inputs, symbol)) is not None]
     return tuple(sorted(orders, key=lambda o: (not o.reduces, o.symbol)))
 
 

@@ -38,11 +38,15 @@ class PositionSnapshot:
         _set(self, "mark_price", _positive(self.mark_price, "mark_price"))
         _set(self, "entry_price", _positive(self.entry_price, "entry_price"))
         _set(self, "leverage", _positive(self.leverage, "leverage"))
-        _set(self, "maintenance_margin", _non_negative(self.maintenance_margin,
-                                                         "maintenance_margin"))
+        _set(
+            self, "maintenance_margin", _non_negative(self.maintenance_margin, "maintenance_margin")
+        )
         if self.liquidation_price is not None:
-            _set(self, "liquidation_price", _non_negative(self.liquidation_price,
-                                                            "liquidation_price"))
+            _set(
+                self,
+                "liquidation_price",
+                _non_negative(self.liquidation_price, "liquidation_price"),
+            )
 
     @classmethod
     def of(
@@ -56,11 +60,20 @@ class PositionSnapshot:
         liquidation_price: Number | None = None,
     ) -> PositionSnapshot:
         """Build a snapshot from any numbers, converting each to Decimal first."""
-        liquidation = (None if liquidation_price is None
-                       else to_decimal(liquidation_price, "liquidation_price"))
-        return cls(symbol, to_decimal(quantity, "quantity"), to_decimal(mark_price, "mark_price"),
-                   to_decimal(entry_price, "entry_price"), to_decimal(leverage, "leverage"),
-                   to_decimal(maintenance_margin, "maintenance_margin"), liquidation)
+        liquidation = (
+            None
+            if liquidation_price is None
+            else to_decimal(liquidation_price, "liquidation_price")
+        )
+        return cls(
+            symbol,
+            to_decimal(quantity, "quantity"),
+            to_decimal(mark_price, "mark_price"),
+            to_decimal(entry_price, "entry_price"),
+            to_decimal(leverage, "leverage"),
+            to_decimal(maintenance_margin, "maintenance_margin"),
+            liquidation,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +161,11 @@ def liquidation_distance_pct(position: PositionSnapshot) -> Decimal | None:
     liquidation = position.liquidation_price
     if position.quantity == _ZERO or liquidation is None or liquidation == _ZERO:
         return None
-    move = position.mark_price - liquidation if position.quantity > _ZERO else (
-        liquidation - position.mark_price)
+    move = (
+        position.mark_price - liquidation
+        if position.quantity > _ZERO
+        else (liquidation - position.mark_price)
+    )
     return move / position.mark_price * _HUNDRED
 
 
@@ -158,8 +174,11 @@ def to_decimal(value: Number, name: str) -> Decimal:
     if isinstance(value, bool) or value is None:
         raise ExposureError(name, f"expected a number, got {value!r}")
     try:
-        result = value if isinstance(value, Decimal) else Decimal(
-            repr(value) if isinstance(value, float) else str(value).strip())
+        result = (
+            value
+            if isinstance(value, Decimal)
+            else Decimal(repr(value) if isinstance(value, float) else str(value).strip())
+        )
     except (InvalidOperation, ValueError):
         raise ExposureError(name, f"not a number: {value!r}") from None
     if not result.is_finite():

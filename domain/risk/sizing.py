@@ -164,22 +164,26 @@ def allocation(config: SizingConfig, stats: MarketStats) -> float:
     if method is SizingMethod.FIXED:
         return min(config.fixed_fraction, config.max_leverage)
     if method is SizingMethod.KELLY:
-        full = kelly_fraction(_need(stats.win_probability, "win_probability"),
-                              _need(stats.payoff_ratio, "payoff_ratio"))
+        full = kelly_fraction(
+            _need(stats.win_probability, "win_probability"),
+            _need(stats.payoff_ratio, "payoff_ratio"),
+        )
         # A negative discrete edge means "skip the bet", not "take the opposite bet".
         return max(fractional_kelly(full, config.kelly_multiplier, config.max_leverage), 0.0)
     if method is SizingMethod.CONTINUOUS_KELLY:
-        full = continuous_kelly_fraction(_need(stats.mean_return, "mean_return"),
-                                         _need(stats.volatility, "volatility"),
-                                         stats.risk_free_rate)
+        full = continuous_kelly_fraction(
+            _need(stats.mean_return, "mean_return"),
+            _need(stats.volatility, "volatility"),
+            stats.risk_free_rate,
+        )
         return fractional_kelly(full, config.kelly_multiplier, config.max_leverage)
     if method is SizingMethod.VOLATILITY_TARGET:
-        return volatility_target_leverage(config.target_volatility,
-                                          _need(stats.volatility, "volatility"),
-                                          config.max_leverage)
-    return fixed_fractional(config.risk_fraction,
-                            _need(stats.stop_distance, "stop_distance"),
-                            config.max_leverage)
+        return volatility_target_leverage(
+            config.target_volatility, _need(stats.volatility, "volatility"), config.max_leverage
+        )
+    return fixed_fractional(
+        config.risk_fraction, _need(stats.stop_distance, "stop_distance"), config.max_leverage
+    )
 
 
 def size_target(

@@ -42,6 +42,7 @@ def _stats() -> types.ModuleType:
     module: types.ModuleType = scipy.stats
     return module
 
+
 FloatArray = NDArray[np.float64]
 
 
@@ -133,8 +134,9 @@ def parametric_var_from_moments(
 ) -> RiskEstimate:
     """Return the delta-normal VaR of positions given per-period asset mean and covariance."""
     mu, cov, values = _moments(mean, covariance, positions)
-    return normal_var(float(values @ mu), math.sqrt(max(float(values @ cov @ values), 0.0)),
-                      confidence, horizon)
+    return normal_var(
+        float(values @ mu), math.sqrt(max(float(values @ cov @ values), 0.0)), confidence, horizon
+    )
 
 
 def cornish_fisher_quantile(z: float, skew: float, excess_kurtosis: float) -> float:
@@ -144,8 +146,12 @@ def cornish_fisher_quantile(z: float, skew: float, excess_kurtosis: float) -> fl
     it stops being monotone in `z`.
     """
     s, k = skew, excess_kurtosis
-    return (z + (z * z - 1.0) * s / 6.0 + (z**3 - 3.0 * z) * k / 24.0
-            - (2.0 * z**3 - 5.0 * z) * s * s / 36.0)
+    return (
+        z
+        + (z * z - 1.0) * s / 6.0
+        + (z**3 - 3.0 * z) * k / 24.0
+        - (2.0 * z**3 - 5.0 * z) * s * s / 36.0
+    )
 
 
 def cornish_fisher_var(
@@ -158,8 +164,9 @@ def cornish_fisher_var(
     """
     pnl = _enough(portfolio_pnl(returns, positions), 4)
     skew, kurt = _skew_kurtosis(pnl)
-    return cornish_fisher_var_from_moments(float(pnl.mean()), float(pnl.std(ddof=1)), skew, kurt,
-                                           confidence, horizon)
+    return cornish_fisher_var_from_moments(
+        float(pnl.mean()), float(pnl.std(ddof=1)), skew, kurt, confidence, horizon
+    )
 
 
 def cornish_fisher_var_from_moments(
@@ -328,8 +335,12 @@ def _cornish_fisher_tail_mean(z: float, skew: float, kurt: float) -> float:
     m1 = -density
     m2 = mass - z * density
     m3 = -(z * z + 2.0) * density
-    total = (m1 + (m2 - mass) * skew / 6.0 + (m3 - 3.0 * m1) * kurt / 24.0
-             - (2.0 * m3 - 5.0 * m1) * skew * skew / 36.0)
+    total = (
+        m1
+        + (m2 - mass) * skew / 6.0
+        + (m3 - 3.0 * m1) * kurt / 24.0
+        - (2.0 * m3 - 5.0 * m1) * skew * skew / 36.0
+    )
     return total / mass
 
 
@@ -341,8 +352,8 @@ def _moments(
     values = vector(positions, "positions", RiskMeasureError)
     if not mu.size == cov.shape[0] == values.size:
         raise RiskMeasureError(
-            "positions", f"sizes differ: mean {mu.size}, covariance {cov.shape}, "
-            f"positions {values.size}"
+            "positions",
+            f"sizes differ: mean {mu.size}, covariance {cov.shape}, positions {values.size}",
         )
     return mu, cov, values
 

@@ -59,9 +59,7 @@ def test_secrets_are_masked_when_settings_are_shown(tmp_path: Path) -> None:
         ({"leverage": 0}, "leverage"),
     ],
 )
-def test_bad_values_are_refused_naming_the_field(
-    overrides: dict[str, object], field: str
-) -> None:
+def test_bad_values_are_refused_naming_the_field(overrides: dict[str, object], field: str) -> None:
     with pytest.raises(ValidationError) as caught:
         load_settings(**overrides)
     assert field in str(caught.value)

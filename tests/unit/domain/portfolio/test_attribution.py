@@ -34,15 +34,19 @@ def test_pnl_splits_into_price_funding_and_fees_by_hand() -> None:
         Fill("carry", "ETHUSDT", D(2), D(2900), D("2.32")),  # flat, realises +200
         Fill("trend", "ETHUSDT", D(1), D(2950), D("1.18")),
     ]
-    funding = [FundingPayment("carry", "ETHUSDT", D("3.5")),
-               FundingPayment("trend", "BTCUSDT", D("-6"))]
+    funding = [
+        FundingPayment("carry", "ETHUSDT", D("3.5")),
+        FundingPayment("trend", "BTCUSDT", D("-6")),
+    ]
     marks = {"BTCUSDT": D(61000), "ETHUSDT": D(2900)}
     result = attribute_pnl(fills, funding, marks)
     # trend BTC: 0.5 left marked at 61000: 1000 realised + 500 unrealised.
     assert result.by_strategy_symbol[("trend", "BTCUSDT")] == PnlBreakdown(
-        D(1500), D(-6), D("36.4"))
+        D(1500), D(-6), D("36.4")
+    )
     assert result.by_strategy_symbol[("carry", "ETHUSDT")] == PnlBreakdown(
-        D(200), D("3.5"), D("4.72"))
+        D(200), D("3.5"), D("4.72")
+    )
     assert result.by_strategy_symbol[("trend", "ETHUSDT")].price == D(-50)
     assert result.by_strategy["trend"] == PnlBreakdown(D(1450), D(-6), D("37.58"))
     assert result.by_symbol["ETHUSDT"] == PnlBreakdown(D(150), D("3.5"), D("5.90"))
@@ -100,10 +104,9 @@ def test_rolling_volatility_and_sharpe_by_hand() -> None:
     assert np.isnan(vol[:2]).all()
     assert np.isnan(sharpe[:2]).all()
     for end in range(2, 5):
-        window = returns[end - 2:end + 1]
+        window = returns[end - 2 : end + 1]
         assert vol[end] == pytest.approx(np.std(window, ddof=1) * math.sqrt(252))
-        assert sharpe[end] == pytest.approx(
-            window.mean() / np.std(window, ddof=1) * math.sqrt(252))
+        assert sharpe[end] == pytest.approx(window.mean() / np.std(window, ddof=1) * math.sqrt(252))
 
 
 def test_rolling_sharpe_of_a_flat_window_is_nan_and_rf_is_annual() -> None:
@@ -131,6 +134,8 @@ def test_full_window_matches_quantstats_volatility_and_sharpe() -> None:
     returns = fixture["returns"]
     size = len(returns)
     assert rolling_volatility(returns, size, fixture["periods"])[-1] == pytest.approx(
-        expected["volatility_annual"], rel=1e-9)
+        expected["volatility_annual"], rel=1e-9
+    )
     assert rolling_sharpe(returns, size, fixture["periods"])[-1] == pytest.approx(
-        expected["sharpe_annual"], rel=1e-9)
+        expected["sharpe_annual"], rel=1e-9
+    )

@@ -27,8 +27,9 @@ REFERENCE = SHARED / "eval" / "portfolio_risk" / "reference_values" / "expected_
 @pytest.fixture
 def returns() -> np.ndarray:
     rng = np.random.default_rng(11)
-    mixing = np.array([[1.0, 0.0, 0.0, 0.0], [0.6, 0.8, 0.0, 0.0],
-                       [0.2, 0.1, 1.5, 0.0], [0.0, -0.3, 0.2, 0.5]])
+    mixing = np.array(
+        [[1.0, 0.0, 0.0, 0.0], [0.6, 0.8, 0.0, 0.0], [0.2, 0.1, 1.5, 0.0], [0.0, -0.3, 0.2, 0.5]]
+    )
     return rng.normal(0.0005, 0.01, size=(120, 4)) @ mixing.T
 
 
@@ -87,8 +88,7 @@ def test_ledoit_wolf_shrinks_less_as_the_history_grows() -> None:
     # fall towards zero as the sample covariance becomes reliable.
     rng = np.random.default_rng(0)
     vols = np.linspace(1.0, 3.0, 20)
-    intensities = [ledoit_wolf(rng.normal(size=(t, 20)) * vols).shrinkage
-                   for t in (10, 100, 3_000)]
+    intensities = [ledoit_wolf(rng.normal(size=(t, 20)) * vols).shrinkage for t in (10, 100, 3_000)]
     assert intensities == sorted(intensities, reverse=True)
     assert intensities[-1] < 0.05
 

@@ -33,13 +33,15 @@ DATA = SHARED / "data" / "portfolio"
 ASSETS = ("BTC", "ETH", "SOL", "BNB", "XRP")
 MU = np.array([0.30, 0.25, 0.40, 0.12, 0.08])
 VOLS = np.array([0.55, 0.70, 0.95, 0.45, 0.30])
-CORR = np.array([
-    [1.00, 0.75, 0.60, 0.50, 0.30],
-    [0.75, 1.00, 0.65, 0.55, 0.35],
-    [0.60, 0.65, 1.00, 0.45, 0.25],
-    [0.50, 0.55, 0.45, 1.00, 0.20],
-    [0.30, 0.35, 0.25, 0.20, 1.00],
-])
+CORR = np.array(
+    [
+        [1.00, 0.75, 0.60, 0.50, 0.30],
+        [0.75, 1.00, 0.65, 0.55, 0.35],
+        [0.60, 0.65, 1.00, 0.45, 0.25],
+        [0.50, 0.55, 0.45, 1.00, 0.20],
+        [0.30, 0.35, 0.25, 0.20, 1.00],
+    ]
+)
 COV = CORR * np.outer(VOLS, VOLS)
 LONG_SHORT = WeightConstraints.long_short()
 
@@ -77,9 +79,13 @@ def test_long_only_max_sharpe_matches_scipy_on_the_sharpe_objective(model: Marke
     best = None
     for start in np.vstack([np.full(5, 0.2), np.eye(5) * 0.9 + 0.02]):
         outcome = optimize.minimize(
-            negative_sharpe, start, method="SLSQP", bounds=[(0, 1)] * 5,
+            negative_sharpe,
+            start,
+            method="SLSQP",
+            bounds=[(0, 1)] * 5,
             constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1}],
-            options={"ftol": 1e-14, "maxiter": 500})
+            options={"ftol": 1e-14, "maxiter": 500},
+        )
         if outcome.success and (best is None or outcome.fun < best.fun):
             best = outcome
     assert best is not None
@@ -90,7 +96,8 @@ def test_long_only_max_sharpe_matches_scipy_on_the_sharpe_objective(model: Marke
 
 
 def test_long_only_min_variance_respects_bounds_and_beats_any_feasible_mix(
-        model: MarketModel) -> None:
+    model: MarketModel,
+) -> None:
     result = min_variance(model, WeightConstraints.long_only(max_weight=0.4))
     weights = _weights(result)
     assert weights.sum() == pytest.approx(1.0)
@@ -153,16 +160,20 @@ def test_frontier_runs_from_min_variance_to_the_best_return(model: MarketModel) 
     [
         (lambda m: efficient_return(m, 0.5), "above the highest attainable"),
         (lambda m: efficient_risk(m, 0.1), "below the minimum attainable volatility"),
-        (lambda m: min_variance(m, WeightConstraints.long_only(max_weight=0.15)),
-         "cannot sum to 1"),
+        (
+            lambda m: min_variance(m, WeightConstraints.long_only(max_weight=0.15)),
+            "cannot sum to 1",
+        ),
         (lambda m: min_variance(m, WeightConstraints(0.3, 1.0)), "cannot sum to 1"),
-        (lambda m: min_variance(m, WeightConstraints.long_short(gross_leverage=0.8)),
-         "below 1"),
+        (lambda m: min_variance(m, WeightConstraints.long_short(gross_leverage=0.8)), "below 1"),
         (lambda m: max_sharpe(m, risk_free_rate=0.5), "risk-free rate"),
         (lambda m: efficient_frontier(m, 5, LONG_SHORT), "unbounded"),
-        (lambda m: min_variance(m, WeightConstraints(-1.0, 1.0, 1.5,
-                                                     {"BTC": (0.9, 1.0), "ETH": (-1.0, -0.7)})),
-         "gross leverage of at least 1.6"),
+        (
+            lambda m: min_variance(
+                m, WeightConstraints(-1.0, 1.0, 1.5, {"BTC": (0.9, 1.0), "ETH": (-1.0, -0.7)})
+            ),
+            "gross leverage of at least 1.6",
+        ),
     ],
 )
 def test_infeasible_constraints_raise(model: MarketModel, call, message: str) -> None:
@@ -208,8 +219,10 @@ def test_model_and_constraints_validate_their_inputs() -> None:
     with pytest.raises(PortfolioInputError, match="lower"):
         WeightConstraints(0.5, 0.1)
     with pytest.raises(PortfolioInputError, match="per_asset"):
-        min_variance(MarketModel.of(("A", "B"), [0.1, 0.1], np.eye(2)),
-                     WeightConstraints(per_asset={"Z": (0.0, 1.0)}))
+        min_variance(
+            MarketModel.of(("A", "B"), [0.1, 0.1], np.eye(2)),
+            WeightConstraints(per_asset={"Z": (0.0, 1.0)}),
+        )
 
 
 def test_performance_of_given_weights(model: MarketModel) -> None:

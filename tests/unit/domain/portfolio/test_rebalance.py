@@ -37,9 +37,12 @@ def test_orders_by_hand() -> None:
     # BTC: 0.5 x 10000 / 60000 = 0.08333.. held 0.05 -> buy 0.03333.. -> 0.033
     # ETH: -0.3 x 10000 / 3000 = -1 held 0.5 -> sell 1.5 (crosses through flat)
     # DOGE: not targeted, held 1000 -> sell 1000 (reduces)
-    orders = rebalance_orders(_inputs(
-        {"BTCUSDT": D("0.05"), "ETHUSDT": D("0.5"), "DOGEUSDT": D(1000)},
-        {"BTCUSDT": 0.5, "ETHUSDT": -0.3}))
+    orders = rebalance_orders(
+        _inputs(
+            {"BTCUSDT": D("0.05"), "ETHUSDT": D("0.5"), "DOGEUSDT": D(1000)},
+            {"BTCUSDT": 0.5, "ETHUSDT": -0.3},
+        )
+    )
     assert orders == (
         RebalanceOrder("DOGEUSDT", Side.SELL, D("1000"), reduces=True),
         RebalanceOrder("BTCUSDT", Side.BUY, D("0.033"), reduces=False),

@@ -97,8 +97,7 @@ def test_cornish_fisher_reduces_to_normal_without_skew_or_kurtosis() -> None:
 
 def test_cornish_fisher_quantile_matches_the_expansion() -> None:
     z, s, k = -1.6448536269514722, -0.8, 3.0
-    expected = (z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24
-                - (2 * z**3 - 5 * z) * s**2 / 36)
+    expected = z + (z**2 - 1) * s / 6 + (z**3 - 3 * z) * k / 24 - (2 * z**3 - 5 * z) * s**2 / 36
     assert cornish_fisher_quantile(z, s, k) == pytest.approx(expected)
     # Negative skew and fat tails both push the loss quantile further out.
     assert cornish_fisher_quantile(z, s, k) < z
@@ -137,8 +136,9 @@ def test_monte_carlo_converges_to_parametric_for_normal_inputs() -> None:
     positions = [10_000.0, -4_000.0, 7_000.0]
     for horizon in (1, 5):
         exact = parametric_var_from_moments(mean, cov, positions, 0.99, horizon)
-        simulated = monte_carlo_var(mean, cov, positions, np.random.default_rng(42), 0.99,
-                                    horizon, paths=400_000)
+        simulated = monte_carlo_var(
+            mean, cov, positions, np.random.default_rng(42), 0.99, horizon, paths=400_000
+        )
         assert simulated.var == pytest.approx(exact.var, rel=0.01)
         assert simulated.cvar == pytest.approx(exact.cvar, rel=0.01)
 
@@ -167,8 +167,9 @@ def test_bootstrap_matches_historical_on_a_large_sample() -> None:
 def test_kupiec_statistic_against_its_formula() -> None:
     observations, exceptions, p = 250, 8, 0.01
     rate = exceptions / observations
-    expected = -2 * ((observations - exceptions) * math.log(1 - p) + exceptions * math.log(p)) \
-        + 2 * ((observations - exceptions) * math.log(1 - rate) + exceptions * math.log(rate))
+    expected = -2 * (
+        (observations - exceptions) * math.log(1 - p) + exceptions * math.log(p)
+    ) + 2 * ((observations - exceptions) * math.log(1 - rate) + exceptions * math.log(rate))
     result = kupiec_test(exceptions, observations, confidence=0.99)
     assert result.statistic == pytest.approx(expected)
     # chi-squared with one degree of freedom: P(X > x) = erfc(sqrt(x / 2)).
@@ -205,8 +206,12 @@ def test_exceptions_are_losses_beyond_the_forecast() -> None:
         (lambda: normal_var(0.0, -1.0), "std_pnl"),
         (lambda: kupiec_test(3, 2, 0.99), "exceptions"),
         (lambda: count_exceptions([1.0, 2.0], [1.0]), "var_forecasts"),
-        (lambda: monte_carlo_var([0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0],
-                                 np.random.default_rng(0)), "covariance"),
+        (
+            lambda: monte_carlo_var(
+                [0.0, 0.0], [[1.0, 2.0], [2.0, 1.0]], [1.0, 1.0], np.random.default_rng(0)
+            ),
+            "covariance",
+        ),
     ],
 )
 def test_bad_inputs_raise_naming_the_argument(call, argument: str) -> None:
@@ -235,8 +240,9 @@ def _empyrical() -> dict[str, float]:
         ([1.0, 81.0, 82.0, 83.0, 84.0, 85.0], 0.3, "value_at_risk([1,81,82,83,84,85], cutoff=0.3)"),
     ],
 )
-def test_historical_quantile_matches_empyrical(series: list[float], cutoff: float,
-                                               key: str) -> None:
+def test_historical_quantile_matches_empyrical(
+    series: list[float], cutoff: float, key: str
+) -> None:
     # empyrical reports the cutoff quantile of returns itself; VaR here is its negative.
     expected = _empyrical()[key]
     assert historical_var(_column(series), [1.0], 1.0 - cutoff).var == pytest.approx(-expected)
