@@ -23,7 +23,7 @@ import structlog
 from grpc_health.v1 import health_pb2
 
 from adapters.memory.event_bus import SubscriptionLagged
-from adapters.postgres.market_data import asyncpg_dsn
+from adapters.postgres.dsn import asyncpg_dsn
 from adapters.redis.connection import DOWN
 from adapters.sql import codec
 from application.ports.outbox import EventBusUnavailable

@@ -21,9 +21,9 @@ import asyncpg
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy.engine import make_url
 
 from adapters.postgres.binary_copy import Column, decode, encode
+from adapters.postgres.dsn import asyncpg_dsn
 from adapters.postgres.validation import check_frame
 from application.ports.storage import StorageUnavailable
 from domain.errors import InvalidInput
@@ -106,11 +106,6 @@ MARK_PRICES = Series(
     selector=(),
 )
 WRITABLE = {s.table: s for s in (CANDLES, TRADES, FUNDING, MARK_PRICES)}
-
-
-def asyncpg_dsn(url: str) -> str:
-    """Return a libpq DSN for a SQLAlchemy URL such as postgresql+asyncpg://..."""
-    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class PgMarketDataStore:
