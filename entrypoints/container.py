@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 import socket
 from typing import Any
@@ -15,10 +16,6 @@ from adapters.memory.prices import InMemoryPriceCache
 from adapters.memory.read_mirror import FallbackUnitOfWorkFactory, ReadMirror
 from adapters.memory.reconciliation import LoggingDiscrepancyPublisher
 from adapters.prometheus.metrics import PrometheusMetrics
-from adapters.redis.cache import RedisPriceCache, RedisSnapshotCache
-from adapters.redis.connection import client as redis_client
-from adapters.redis.event_bus import RedisEventBus
-from adapters.redis.leader import RedisLeaderLock
 from adapters.simulated.config import VenueConfig
 from adapters.simulated.exchange import SimulatedExchange
 from adapters.simulated.instruments import default_instruments
@@ -62,6 +59,27 @@ def _candle_backend(settings: Settings) -> str:
 
 def _instance_id(settings: Settings) -> str:
     return settings.storage.instance_id or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _lazy(module: str, name: str) -> Any:
+    """Return a factory that imports `module` only when the provider is first built.
+
+    The Redis and PostgreSQL adapters (and redis-py, asyncpg, pandas behind them) cost
+    ~15 MB of RSS that the embedded default never needs.
+    """
+
+    def build(*args: Any, **kwargs: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+    build.__name__ = name
+    return build
+
+
+redis_client = _lazy("adapters.redis.connection", "client")
+RedisPriceCache = _lazy("adapters.redis.cache", "RedisPriceCache")
+RedisSnapshotCache = _lazy("adapters.redis.cache", "RedisSnapshotCache")
+RedisEventBus = _lazy("adapters.redis.event_bus", "RedisEventBus")
+RedisLeaderLock = _lazy("adapters.redis.leader", "RedisLeaderLock")
 
 
 def _pg_market_data(url: str) -> Any:

@@ -17,14 +17,12 @@ import contextlib
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
-import asyncpg
 import sqlalchemy as sa
 import structlog
 from grpc_health.v1 import health_pb2
 
 from adapters.memory.event_bus import SubscriptionLagged
 from adapters.postgres.dsn import asyncpg_dsn
-from adapters.redis.connection import DOWN
 from adapters.sql import codec
 from application.ports.outbox import EventBusUnavailable
 from application.ports.storage import StorageUnavailable
@@ -174,8 +172,10 @@ class StorageComponent:
             for symbol, position in list(mirror.positions.items()):
                 await cache.save("positions", symbol, codec.to_dict(position))
             self._saved = mirror.last_sequence
-        except (*DOWN, EventBusUnavailable):
-            pass  # the next tick tries again
+        except Exception as error:
+            if not isinstance(error, (*_redis_down(), EventBusUnavailable)):
+                raise
+            # Redis is down: the next tick tries again.
 
 
 def _log_crash(task: asyncio.Task[None]) -> None:
@@ -183,10 +183,19 @@ def _log_crash(task: asyncio.Task[None]) -> None:
         log.error("storage task crashed", task=task.get_name(), error=repr(task.exception()))
 
 
+def _redis_down() -> tuple[type[BaseException], ...]:
+    # redis-py loads only when Redis is configured (the embedded default never needs it).
+    from adapters.redis.connection import DOWN
+
+    return DOWN
+
+
 async def _database_up(engine: Any) -> bool:
     # Probe PostgreSQL on a connection of its own: cancelling a pool checkout on a
     # timeout can leak the pool's slot, which would starve the real work later.
     if engine.dialect.name == "postgresql":
+        import asyncpg
+
         try:
             connection = await asyncpg.connect(asyncpg_dsn(str_url(engine)), timeout=PROBE_SECONDS)
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError):
@@ -209,6 +218,8 @@ async def _redis_up(redis: Any) -> bool:
     try:
         async with asyncio.timeout(PROBE_SECONDS):
             await redis.ping()
-    except (*DOWN, TimeoutError):
-        return False
+    except Exception as error:
+        if isinstance(error, (*_redis_down(), TimeoutError)):
+            return False
+        raise
     return True
