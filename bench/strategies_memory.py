@@ -206,6 +206,7 @@ async def run(days: int, count: int, trace: bool = False, core: bool = False) ->
                 for line in stat.traceback.format()[-6:]:
                     print("     ", line)
         wall = time.perf_counter() - started
+        run_peak = peak_mb()  # before the read-back and shutdown below, which are not the run
         await pipeline.flush()
         async with uow_factory() as uow:
             orders = await uow.orders.list((), None, 10**6)
@@ -223,7 +224,8 @@ async def run(days: int, count: int, trace: bool = False, core: bool = False) ->
     first_day = [r for m, r in samples if 0 < m <= 1440]
     print(
         f"RSS MB: start={samples[0][1]:.1f} max_after_day1={max(first_day):.1f} "
-        f"end={samples[-1][1]:.1f} peak(ru_maxrss)={peak_mb():.1f}"
+        f"end={samples[-1][1]:.1f} peak during the run(ru_maxrss)={run_peak:.1f} "
+        f"peak incl. read-back and shutdown={peak_mb():.1f}"
     )
     growth = samples[-1][1] - samples[len(first_day)][1]
     print(f"growth from end of day 1 to end: {growth:+.1f} MB  (target: peak < 150 MB, flat)")
