@@ -6,6 +6,7 @@ import copy
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from application.ports.reconciliation import Discrepancy
 from application.ports.venue import FundingPayment
 from application.telemetry import traceparent
 from domain.account import Account
@@ -20,9 +21,10 @@ class EventKind(StrEnum):
     POSITION_CHANGED = "position.changed"
     FUNDING_SETTLED = "funding.settled"
     BALANCE_CHANGED = "balance.changed"
+    DISCREPANCY_FOUND = "reconciliation.discrepancy"
 
 
-Subject = Order | Fill | Position | FundingPayment | Account
+Subject = Order | Fill | Position | FundingPayment | Account | Discrepancy
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +69,7 @@ def balance_changed(account: Account) -> Event:
     return Event(
         EventKind.BALANCE_CHANGED, account.updated_at, copy.copy(account), trace=traceparent()
     )
+
+
+def discrepancy_found(discrepancy: Discrepancy) -> Event:
+    return Event(EventKind.DISCREPANCY_FOUND, discrepancy.ts, discrepancy, trace=traceparent())

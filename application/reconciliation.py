@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from application.events import Event, balance_changed, position_changed
+from application.events import Event, balance_changed, discrepancy_found, position_changed
 from application.ledger import Ledger, UnitOfWorkFactory
 from application.ports.account_state import AccountState, VenueOrder
 from application.ports.clock import Clock
@@ -91,7 +91,16 @@ class Reconcile:
         if found:
             await self._log.record(found)
             await self._listeners.publish_discrepancies(found)
+            await self._journal(found)
         return found
+
+    async def _journal(self, found: list[Discrepancy]) -> None:
+        # Into the event journal and onto the bus, like every other change: StreamEvents
+        # subscribers and the outbox see each difference.
+        async with self._ledger.lock, self._uow() as uow:
+            stored = await uow.events.append_many([discrepancy_found(d) for d in found])
+            await uow.commit()
+        await self._events.publish(stored)
 
     def _may_be_in_flight(self, order: Order, now: int) -> bool:
         young = now - order.created_at < self._new_order_grace_ms

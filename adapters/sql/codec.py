@@ -14,13 +14,14 @@ from types import NoneType, UnionType
 from typing import Any, TypeVar, get_args, get_type_hints
 
 from application.events import Event, EventKind, Subject
+from application.ports.reconciliation import Discrepancy
 from application.ports.venue import FundingPayment
 from domain.account import Account
 from domain.fill import Fill
 from domain.order import Order
 from domain.position import Position
 
-T = TypeVar("T", Order, Fill, Position, Account, FundingPayment)
+T = TypeVar("T", Order, Fill, Position, Account, FundingPayment, Discrepancy)
 _Convert = Callable[[Any], Any]
 
 # The tag names the subject type inside a payload; changing one breaks stored journals.
@@ -30,12 +31,15 @@ _TAGS: dict[type[Any], str] = {
     Position: "position",
     Account: "account",
     FundingPayment: "funding",
+    Discrepancy: "discrepancy",
 }
 _TYPES = {tag: cls for cls, tag in _TAGS.items()}
 _CODECS: dict[type[Any], tuple[tuple[str, _Convert, _Convert], ...]] = {}
 
 
-def to_dict(obj: Order | Fill | Position | Account | FundingPayment) -> dict[str, Any]:
+def to_dict(
+    obj: Order | Fill | Position | Account | FundingPayment | Discrepancy,
+) -> dict[str, Any]:
     """Return the fields of `obj` as JSON-ready values."""
     return {name: encode(getattr(obj, name)) for name, encode, _ in _codecs(type(obj))}
 

@@ -24,25 +24,25 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61utotrader/v1/trading.proto\x12\rautotrader.v1\"\xd4\x03\n\x05Order\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63lient_order_id\x18\x02 \x01(\t\x12\x0e\n\x06symbol\x18\x03 \x01(\t\x12!\n\x04side\x18\x04 \x01(\x0e\x32\x13.autotrader.v1.Side\x12&\n\x04type\x18\x05 \x01(\x0e\x32\x18.autotrader.v1.OrderType\x12\x10\n\x08quantity\x18\x06 \x01(\t\x12\r\n\x05price\x18\x07 \x01(\t\x12\x12\n\nstop_price\x18\x08 \x01(\t\x12\x31\n\rtime_in_force\x18\t \x01(\x0e\x32\x1a.autotrader.v1.TimeInForce\x12\x13\n\x0breduce_only\x18\n \x01(\x08\x12*\n\x06status\x18\x0b \x01(\x0e\x32\x1a.autotrader.v1.OrderStatus\x12\x17\n\x0f\x66illed_quantity\x18\x0c \x01(\t\x12\x15\n\raverage_price\x18\r \x01(\t\x12\x0c\n\x04\x66\x65\x65s\x18\x0e \x01(\t\x12\x19\n\x11\x65xchange_order_id\x18\x0f \x01(\t\x12\x15\n\rreject_reason\x18\x10 \x01(\t\x12\x15\n\rcreated_at_ms\x18\x11 \x01(\x03\x12\x15\n\rupdated_at_ms\x18\x12 \x01(\x03\"\xf2\x01\n\x04\x46ill\x12\x0f\n\x07\x66ill_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x17\n\x0f\x63lient_order_id\x18\x03 \x01(\t\x12\x0e\n\x06symbol\x18\x04 \x01(\t\x12!\n\x04side\x18\x05 \x01(\x0e\x32\x13.autotrader.v1.Side\x12\x10\n\x08quantity\x18\x06 \x01(\t\x12\r\n\x05price\x18\x07 \x01(\t\x12\x0b\n\x03\x66\x65\x65\x18\x08 \x01(\t\x12\x11\n\tfee_asset\x18\t \x01(\t\x12+\n\tliquidity\x18\n \x01(\x0e\x32\x18.autotrader.v1.Liquidity\x12\r\n\x05ts_ms\x18\x0b \x01(\x03\"\xdd\x02\n\x08Position\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntry_price\x18\x03 \x01(\t\x12\x12\n\nmark_price\x18\x04 \x01(\t\x12\x16\n\x0eunrealized_pnl\x18\x05 \x01(\t\x12\x14\n\x0crealized_pnl\x18\x06 \x01(\t\x12\x0c\n\x04\x66\x65\x65s\x18\x07 \x01(\t\x12\x0f\n\x07\x66unding\x18\x08 \x01(\t\x12\x10\n\x08leverage\x18\t \x01(\x05\x12.\n\x0bmargin_mode\x18\n \x01(\x0e\x32\x19.autotrader.v1.MarginMode\x12\x17\n\x0fisolated_margin\x18\x0b \x01(\t\x12\x10\n\x08notional\x18\x0c \x01(\t\x12\x1a\n\x12maintenance_margin\x18\r \x01(\t\x12\x19\n\x11liquidation_price\x18\x0e \x01(\t\x12\x15\n\rupdated_at_ms\x18\x0f \x01(\x03\"\xc7\x01\n\x07\x41\x63\x63ount\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12\x16\n\x0ewallet_balance\x18\x02 \x01(\t\x12\x16\n\x0eunrealized_pnl\x18\x03 \x01(\t\x12\x16\n\x0emargin_balance\x18\x04 \x01(\t\x12\x17\n\x0fposition_margin\x18\x05 \x01(\t\x12\x14\n\x0corder_margin\x18\x06 \x01(\t\x12\x19\n\x11\x61vailable_balance\x18\x07 \x01(\t\x12\x0c\n\x04mode\x18\x08 \x01(\t\x12\r\n\x05venue\x18\t \x01(\t\"|\n\x0e\x46undingPayment\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x0c\n\x04rate\x18\x02 \x01(\t\x12\x12\n\nmark_price\x18\x03 \x01(\t\x12\x19\n\x11position_quantity\x18\x04 \x01(\t\x12\x0e\n\x06\x61mount\x18\x05 \x01(\t\x12\r\n\x05ts_ms\x18\x06 \x01(\x03\"G\n\x07\x42\x61lance\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12\x16\n\x0ewallet_balance\x18\x02 \x01(\t\x12\x15\n\rupdated_at_ms\x18\x03 \x01(\x03\"\x97\x02\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05ts_ms\x18\x03 \x01(\x03\x12%\n\x05order\x18\n \x01(\x0b\x32\x14.autotrader.v1.OrderH\x00\x12#\n\x04\x66ill\x18\x0b \x01(\x0b\x32\x13.autotrader.v1.FillH\x00\x12+\n\x08position\x18\x0c \x01(\x0b\x32\x17.autotrader.v1.PositionH\x00\x12\x30\n\x07\x66unding\x18\r \x01(\x0b\x32\x1d.autotrader.v1.FundingPaymentH\x00\x12)\n\x07\x62\x61lance\x18\x0e \x01(\x0b\x32\x16.autotrader.v1.BalanceH\x00\x42\t\n\x07payload\"\x85\x02\n\x12SubmitOrderRequest\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12!\n\x04side\x18\x02 \x01(\x0e\x32\x13.autotrader.v1.Side\x12&\n\x04type\x18\x03 \x01(\x0e\x32\x18.autotrader.v1.OrderType\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12\r\n\x05price\x18\x05 \x01(\t\x12\x12\n\nstop_price\x18\x06 \x01(\t\x12\x31\n\rtime_in_force\x18\x07 \x01(\x0e\x32\x1a.autotrader.v1.TimeInForce\x12\x13\n\x0breduce_only\x18\x08 \x01(\x08\x12\x17\n\x0f\x63lient_order_id\x18\t \x01(\t\"M\n\x13SubmitOrderResponse\x12#\n\x05order\x18\x01 \x01(\x0b\x32\x14.autotrader.v1.Order\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"&\n\x12\x43\x61ncelOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\":\n\x13\x43\x61ncelOrderResponse\x12#\n\x05order\x18\x01 \x01(\x0b\x32\x14.autotrader.v1.Order\"#\n\x0fGetOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"[\n\x10GetOrderResponse\x12#\n\x05order\x18\x01 \x01(\x0b\x32\x14.autotrader.v1.Order\x12\"\n\x05\x66ills\x18\x02 \x03(\x0b\x32\x13.autotrader.v1.Fill\"s\n\x11ListOrdersRequest\x12,\n\x08statuses\x18\x01 \x03(\x0e\x32\x1a.autotrader.v1.OrderStatus\x12\x11\n\topen_only\x18\x02 \x01(\x08\x12\x0e\n\x06symbol\x18\x03 \x01(\t\x12\r\n\x05limit\x18\x04 \x01(\x05\":\n\x12ListOrdersResponse\x12$\n\x06orders\x18\x01 \x03(\x0b\x32\x14.autotrader.v1.Order\",\n\x14ListPositionsRequest\x12\x14\n\x0cinclude_flat\x18\x01 \x01(\x08\"C\n\x15ListPositionsResponse\x12*\n\tpositions\x18\x01 \x03(\x0b\x32\x17.autotrader.v1.Position\"\x13\n\x11GetAccountRequest\"=\n\x12GetAccountResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.autotrader.v1.Account\"Z\n\x13StreamEventsRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03\x12\x0c\n\x04tail\x18\x02 \x01(\x05\x12\x0e\n\x06\x66ollow\x18\x03 \x01(\x08\x12\r\n\x05kinds\x18\x04 \x03(\t*9\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\x0c\n\x08SIDE_BUY\x10\x01\x12\r\n\tSIDE_SELL\x10\x02*\x93\x01\n\tOrderType\x12\x1a\n\x16ORDER_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11ORDER_TYPE_MARKET\x10\x01\x12\x14\n\x10ORDER_TYPE_LIMIT\x10\x02\x12\x1a\n\x16ORDER_TYPE_STOP_MARKET\x10\x03\x12!\n\x1dORDER_TYPE_TAKE_PROFIT_MARKET\x10\x04*\x88\x01\n\x0bTimeInForce\x12\x1d\n\x19TIME_IN_FORCE_UNSPECIFIED\x10\x00\x12\x15\n\x11TIME_IN_FORCE_GTC\x10\x01\x12\x15\n\x11TIME_IN_FORCE_IOC\x10\x02\x12\x15\n\x11TIME_IN_FORCE_FOK\x10\x03\x12\x15\n\x11TIME_IN_FORCE_GTX\x10\x04*\xe4\x01\n\x0bOrderStatus\x12\x1c\n\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10ORDER_STATUS_NEW\x10\x01\x12\x15\n\x11ORDER_STATUS_OPEN\x10\x02\x12!\n\x1dORDER_STATUS_PARTIALLY_FILLED\x10\x03\x12\x17\n\x13ORDER_STATUS_FILLED\x10\x04\x12\x19\n\x15ORDER_STATUS_CANCELED\x10\x05\x12\x19\n\x15ORDER_STATUS_REJECTED\x10\x06\x12\x18\n\x14ORDER_STATUS_EXPIRED\x10\x07*Z\n\nMarginMode\x12\x1b\n\x17MARGIN_MODE_UNSPECIFIED\x10\x00\x12\x15\n\x11MARGIN_MODE_CROSS\x10\x01\x12\x18\n\x14MARGIN_MODE_ISOLATED\x10\x02*P\n\tLiquidity\x12\x19\n\x15LIQUIDITY_UNSPECIFIED\x10\x00\x12\x13\n\x0fLIQUIDITY_MAKER\x10\x01\x12\x13\n\x0fLIQUIDITY_TAKER\x10\x02\x32\xd7\x04\n\x0eTradingService\x12T\n\x0bSubmitOrder\x12!.autotrader.v1.SubmitOrderRequest\x1a\".autotrader.v1.SubmitOrderResponse\x12T\n\x0b\x43\x61ncelOrder\x12!.autotrader.v1.CancelOrderRequest\x1a\".autotrader.v1.CancelOrderResponse\x12K\n\x08GetOrder\x12\x1e.autotrader.v1.GetOrderRequest\x1a\x1f.autotrader.v1.GetOrderResponse\x12Q\n\nListOrders\x12 .autotrader.v1.ListOrdersRequest\x1a!.autotrader.v1.ListOrdersResponse\x12Z\n\rListPositions\x12#.autotrader.v1.ListPositionsRequest\x1a$.autotrader.v1.ListPositionsResponse\x12Q\n\nGetAccount\x12 .autotrader.v1.GetAccountRequest\x1a!.autotrader.v1.GetAccountResponse\x12J\n\x0cStreamEvents\x12\".autotrader.v1.StreamEventsRequest\x1a\x14.autotrader.v1.Event0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1b\x61utotrader/v1/trading.proto\x12\rautotrader.v1\"\xd4\x03\n\x05Order\x12\x10\n\x08order_id\x18\x01 \x01(\t\x12\x17\n\x0f\x63lient_order_id\x18\x02 \x01(\t\x12\x0e\n\x06symbol\x18\x03 \x01(\t\x12!\n\x04side\x18\x04 \x01(\x0e\x32\x13.autotrader.v1.Side\x12&\n\x04type\x18\x05 \x01(\x0e\x32\x18.autotrader.v1.OrderType\x12\x10\n\x08quantity\x18\x06 \x01(\t\x12\r\n\x05price\x18\x07 \x01(\t\x12\x12\n\nstop_price\x18\x08 \x01(\t\x12\x31\n\rtime_in_force\x18\t \x01(\x0e\x32\x1a.autotrader.v1.TimeInForce\x12\x13\n\x0breduce_only\x18\n \x01(\x08\x12*\n\x06status\x18\x0b \x01(\x0e\x32\x1a.autotrader.v1.OrderStatus\x12\x17\n\x0f\x66illed_quantity\x18\x0c \x01(\t\x12\x15\n\raverage_price\x18\r \x01(\t\x12\x0c\n\x04\x66\x65\x65s\x18\x0e \x01(\t\x12\x19\n\x11\x65xchange_order_id\x18\x0f \x01(\t\x12\x15\n\rreject_reason\x18\x10 \x01(\t\x12\x15\n\rcreated_at_ms\x18\x11 \x01(\x03\x12\x15\n\rupdated_at_ms\x18\x12 \x01(\x03\"\xf2\x01\n\x04\x46ill\x12\x0f\n\x07\x66ill_id\x18\x01 \x01(\t\x12\x10\n\x08order_id\x18\x02 \x01(\t\x12\x17\n\x0f\x63lient_order_id\x18\x03 \x01(\t\x12\x0e\n\x06symbol\x18\x04 \x01(\t\x12!\n\x04side\x18\x05 \x01(\x0e\x32\x13.autotrader.v1.Side\x12\x10\n\x08quantity\x18\x06 \x01(\t\x12\r\n\x05price\x18\x07 \x01(\t\x12\x0b\n\x03\x66\x65\x65\x18\x08 \x01(\t\x12\x11\n\tfee_asset\x18\t \x01(\t\x12+\n\tliquidity\x18\n \x01(\x0e\x32\x18.autotrader.v1.Liquidity\x12\r\n\x05ts_ms\x18\x0b \x01(\x03\"\xdd\x02\n\x08Position\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x10\n\x08quantity\x18\x02 \x01(\t\x12\x13\n\x0b\x65ntry_price\x18\x03 \x01(\t\x12\x12\n\nmark_price\x18\x04 \x01(\t\x12\x16\n\x0eunrealized_pnl\x18\x05 \x01(\t\x12\x14\n\x0crealized_pnl\x18\x06 \x01(\t\x12\x0c\n\x04\x66\x65\x65s\x18\x07 \x01(\t\x12\x0f\n\x07\x66unding\x18\x08 \x01(\t\x12\x10\n\x08leverage\x18\t \x01(\x05\x12.\n\x0bmargin_mode\x18\n \x01(\x0e\x32\x19.autotrader.v1.MarginMode\x12\x17\n\x0fisolated_margin\x18\x0b \x01(\t\x12\x10\n\x08notional\x18\x0c \x01(\t\x12\x1a\n\x12maintenance_margin\x18\r \x01(\t\x12\x19\n\x11liquidation_price\x18\x0e \x01(\t\x12\x15\n\rupdated_at_ms\x18\x0f \x01(\x03\"\xc7\x01\n\x07\x41\x63\x63ount\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12\x16\n\x0ewallet_balance\x18\x02 \x01(\t\x12\x16\n\x0eunrealized_pnl\x18\x03 \x01(\t\x12\x16\n\x0emargin_balance\x18\x04 \x01(\t\x12\x17\n\x0fposition_margin\x18\x05 \x01(\t\x12\x14\n\x0corder_margin\x18\x06 \x01(\t\x12\x19\n\x11\x61vailable_balance\x18\x07 \x01(\t\x12\x0c\n\x04mode\x18\x08 \x01(\t\x12\r\n\x05venue\x18\t \x01(\t\"|\n\x0e\x46undingPayment\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12\x0c\n\x04rate\x18\x02 \x01(\t\x12\x12\n\nmark_price\x18\x03 \x01(\t\x12\x19\n\x11position_quantity\x18\x04 \x01(\t\x12\x0e\n\x06\x61mount\x18\x05 \x01(\t\x12\r\n\x05ts_ms\x18\x06 \x01(\x03\"G\n\x07\x42\x61lance\x12\r\n\x05\x61sset\x18\x01 \x01(\t\x12\x16\n\x0ewallet_balance\x18\x02 \x01(\t\x12\x15\n\rupdated_at_ms\x18\x03 \x01(\x03\"l\n\x0b\x44iscrepancy\x12\x0c\n\x04kind\x18\x01 \x01(\t\x12\x0f\n\x07subject\x18\x02 \x01(\t\x12\r\n\x05local\x18\x03 \x01(\t\x12\x10\n\x08\x65xchange\x18\x04 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x05 \x01(\t\x12\r\n\x05ts_ms\x18\x06 \x01(\x03\"\xca\x02\n\x05\x45vent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\r\n\x05ts_ms\x18\x03 \x01(\x03\x12%\n\x05order\x18\n \x01(\x0b\x32\x14.autotrader.v1.OrderH\x00\x12#\n\x04\x66ill\x18\x0b \x01(\x0b\x32\x13.autotrader.v1.FillH\x00\x12+\n\x08position\x18\x0c \x01(\x0b\x32\x17.autotrader.v1.PositionH\x00\x12\x30\n\x07\x66unding\x18\r \x01(\x0b\x32\x1d.autotrader.v1.FundingPaymentH\x00\x12)\n\x07\x62\x61lance\x18\x0e \x01(\x0b\x32\x16.autotrader.v1.BalanceH\x00\x12\x31\n\x0b\x64iscrepancy\x18\x0f \x01(\x0b\x32\x1a.autotrader.v1.DiscrepancyH\x00\x42\t\n\x07payload\"\x85\x02\n\x12SubmitOrderRequest\x12\x0e\n\x06symbol\x18\x01 \x01(\t\x12!\n\x04side\x18\x02 \x01(\x0e\x32\x13.autotrader.v1.Side\x12&\n\x04type\x18\x03 \x01(\x0e\x32\x18.autotrader.v1.OrderType\x12\x10\n\x08quantity\x18\x04 \x01(\t\x12\r\n\x05price\x18\x05 \x01(\t\x12\x12\n\nstop_price\x18\x06 \x01(\t\x12\x31\n\rtime_in_force\x18\x07 \x01(\x0e\x32\x1a.autotrader.v1.TimeInForce\x12\x13\n\x0breduce_only\x18\x08 \x01(\x08\x12\x17\n\x0f\x63lient_order_id\x18\t \x01(\t\"M\n\x13SubmitOrderResponse\x12#\n\x05order\x18\x01 \x01(\x0b\x32\x14.autotrader.v1.Order\x12\x11\n\tduplicate\x18\x02 \x01(\x08\"&\n\x12\x43\x61ncelOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\":\n\x13\x43\x61ncelOrderResponse\x12#\n\x05order\x18\x01 \x01(\x0b\x32\x14.autotrader.v1.Order\"#\n\x0fGetOrderRequest\x12\x10\n\x08order_id\x18\x01 \x01(\t\"[\n\x10GetOrderResponse\x12#\n\x05order\x18\x01 \x01(\x0b\x32\x14.autotrader.v1.Order\x12\"\n\x05\x66ills\x18\x02 \x03(\x0b\x32\x13.autotrader.v1.Fill\"s\n\x11ListOrdersRequest\x12,\n\x08statuses\x18\x01 \x03(\x0e\x32\x1a.autotrader.v1.OrderStatus\x12\x11\n\topen_only\x18\x02 \x01(\x08\x12\x0e\n\x06symbol\x18\x03 \x01(\t\x12\r\n\x05limit\x18\x04 \x01(\x05\":\n\x12ListOrdersResponse\x12$\n\x06orders\x18\x01 \x03(\x0b\x32\x14.autotrader.v1.Order\",\n\x14ListPositionsRequest\x12\x14\n\x0cinclude_flat\x18\x01 \x01(\x08\"C\n\x15ListPositionsResponse\x12*\n\tpositions\x18\x01 \x03(\x0b\x32\x17.autotrader.v1.Position\"\x13\n\x11GetAccountRequest\"=\n\x12GetAccountResponse\x12\'\n\x07\x61\x63\x63ount\x18\x01 \x01(\x0b\x32\x16.autotrader.v1.Account\"Z\n\x13StreamEventsRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x03\x12\x0c\n\x04tail\x18\x02 \x01(\x05\x12\x0e\n\x06\x66ollow\x18\x03 \x01(\x08\x12\r\n\x05kinds\x18\x04 \x03(\t*9\n\x04Side\x12\x14\n\x10SIDE_UNSPECIFIED\x10\x00\x12\x0c\n\x08SIDE_BUY\x10\x01\x12\r\n\tSIDE_SELL\x10\x02*\x93\x01\n\tOrderType\x12\x1a\n\x16ORDER_TYPE_UNSPECIFIED\x10\x00\x12\x15\n\x11ORDER_TYPE_MARKET\x10\x01\x12\x14\n\x10ORDER_TYPE_LIMIT\x10\x02\x12\x1a\n\x16ORDER_TYPE_STOP_MARKET\x10\x03\x12!\n\x1dORDER_TYPE_TAKE_PROFIT_MARKET\x10\x04*\x88\x01\n\x0bTimeInForce\x12\x1d\n\x19TIME_IN_FORCE_UNSPECIFIED\x10\x00\x12\x15\n\x11TIME_IN_FORCE_GTC\x10\x01\x12\x15\n\x11TIME_IN_FORCE_IOC\x10\x02\x12\x15\n\x11TIME_IN_FORCE_FOK\x10\x03\x12\x15\n\x11TIME_IN_FORCE_GTX\x10\x04*\xe4\x01\n\x0bOrderStatus\x12\x1c\n\x18ORDER_STATUS_UNSPECIFIED\x10\x00\x12\x14\n\x10ORDER_STATUS_NEW\x10\x01\x12\x15\n\x11ORDER_STATUS_OPEN\x10\x02\x12!\n\x1dORDER_STATUS_PARTIALLY_FILLED\x10\x03\x12\x17\n\x13ORDER_STATUS_FILLED\x10\x04\x12\x19\n\x15ORDER_STATUS_CANCELED\x10\x05\x12\x19\n\x15ORDER_STATUS_REJECTED\x10\x06\x12\x18\n\x14ORDER_STATUS_EXPIRED\x10\x07*Z\n\nMarginMode\x12\x1b\n\x17MARGIN_MODE_UNSPECIFIED\x10\x00\x12\x15\n\x11MARGIN_MODE_CROSS\x10\x01\x12\x18\n\x14MARGIN_MODE_ISOLATED\x10\x02*P\n\tLiquidity\x12\x19\n\x15LIQUIDITY_UNSPECIFIED\x10\x00\x12\x13\n\x0fLIQUIDITY_MAKER\x10\x01\x12\x13\n\x0fLIQUIDITY_TAKER\x10\x02\x32\xd7\x04\n\x0eTradingService\x12T\n\x0bSubmitOrder\x12!.autotrader.v1.SubmitOrderRequest\x1a\".autotrader.v1.SubmitOrderResponse\x12T\n\x0b\x43\x61ncelOrder\x12!.autotrader.v1.CancelOrderRequest\x1a\".autotrader.v1.CancelOrderResponse\x12K\n\x08GetOrder\x12\x1e.autotrader.v1.GetOrderRequest\x1a\x1f.autotrader.v1.GetOrderResponse\x12Q\n\nListOrders\x12 .autotrader.v1.ListOrdersRequest\x1a!.autotrader.v1.ListOrdersResponse\x12Z\n\rListPositions\x12#.autotrader.v1.ListPositionsRequest\x1a$.autotrader.v1.ListPositionsResponse\x12Q\n\nGetAccount\x12 .autotrader.v1.GetAccountRequest\x1a!.autotrader.v1.GetAccountResponse\x12J\n\x0cStreamEvents\x12\".autotrader.v1.StreamEventsRequest\x1a\x14.autotrader.v1.Event0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'autotrader.v1.trading_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_SIDE']._serialized_start=2838
-  _globals['_SIDE']._serialized_end=2895
-  _globals['_ORDERTYPE']._serialized_start=2898
-  _globals['_ORDERTYPE']._serialized_end=3045
-  _globals['_TIMEINFORCE']._serialized_start=3048
-  _globals['_TIMEINFORCE']._serialized_end=3184
-  _globals['_ORDERSTATUS']._serialized_start=3187
-  _globals['_ORDERSTATUS']._serialized_end=3415
-  _globals['_MARGINMODE']._serialized_start=3417
-  _globals['_MARGINMODE']._serialized_end=3507
-  _globals['_LIQUIDITY']._serialized_start=3509
-  _globals['_LIQUIDITY']._serialized_end=3589
+  _globals['_SIDE']._serialized_start=2999
+  _globals['_SIDE']._serialized_end=3056
+  _globals['_ORDERTYPE']._serialized_start=3059
+  _globals['_ORDERTYPE']._serialized_end=3206
+  _globals['_TIMEINFORCE']._serialized_start=3209
+  _globals['_TIMEINFORCE']._serialized_end=3345
+  _globals['_ORDERSTATUS']._serialized_start=3348
+  _globals['_ORDERSTATUS']._serialized_end=3576
+  _globals['_MARGINMODE']._serialized_start=3578
+  _globals['_MARGINMODE']._serialized_end=3668
+  _globals['_LIQUIDITY']._serialized_start=3670
+  _globals['_LIQUIDITY']._serialized_end=3750
   _globals['_ORDER']._serialized_start=47
   _globals['_ORDER']._serialized_end=515
   _globals['_FILL']._serialized_start=518
@@ -55,34 +55,36 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_FUNDINGPAYMENT']._serialized_end=1440
   _globals['_BALANCE']._serialized_start=1442
   _globals['_BALANCE']._serialized_end=1513
-  _globals['_EVENT']._serialized_start=1516
-  _globals['_EVENT']._serialized_end=1795
-  _globals['_SUBMITORDERREQUEST']._serialized_start=1798
-  _globals['_SUBMITORDERREQUEST']._serialized_end=2059
-  _globals['_SUBMITORDERRESPONSE']._serialized_start=2061
-  _globals['_SUBMITORDERRESPONSE']._serialized_end=2138
-  _globals['_CANCELORDERREQUEST']._serialized_start=2140
-  _globals['_CANCELORDERREQUEST']._serialized_end=2178
-  _globals['_CANCELORDERRESPONSE']._serialized_start=2180
-  _globals['_CANCELORDERRESPONSE']._serialized_end=2238
-  _globals['_GETORDERREQUEST']._serialized_start=2240
-  _globals['_GETORDERREQUEST']._serialized_end=2275
-  _globals['_GETORDERRESPONSE']._serialized_start=2277
-  _globals['_GETORDERRESPONSE']._serialized_end=2368
-  _globals['_LISTORDERSREQUEST']._serialized_start=2370
-  _globals['_LISTORDERSREQUEST']._serialized_end=2485
-  _globals['_LISTORDERSRESPONSE']._serialized_start=2487
-  _globals['_LISTORDERSRESPONSE']._serialized_end=2545
-  _globals['_LISTPOSITIONSREQUEST']._serialized_start=2547
-  _globals['_LISTPOSITIONSREQUEST']._serialized_end=2591
-  _globals['_LISTPOSITIONSRESPONSE']._serialized_start=2593
-  _globals['_LISTPOSITIONSRESPONSE']._serialized_end=2660
-  _globals['_GETACCOUNTREQUEST']._serialized_start=2662
-  _globals['_GETACCOUNTREQUEST']._serialized_end=2681
-  _globals['_GETACCOUNTRESPONSE']._serialized_start=2683
-  _globals['_GETACCOUNTRESPONSE']._serialized_end=2744
-  _globals['_STREAMEVENTSREQUEST']._serialized_start=2746
-  _globals['_STREAMEVENTSREQUEST']._serialized_end=2836
-  _globals['_TRADINGSERVICE']._serialized_start=3592
-  _globals['_TRADINGSERVICE']._serialized_end=4191
+  _globals['_DISCREPANCY']._serialized_start=1515
+  _globals['_DISCREPANCY']._serialized_end=1623
+  _globals['_EVENT']._serialized_start=1626
+  _globals['_EVENT']._serialized_end=1956
+  _globals['_SUBMITORDERREQUEST']._serialized_start=1959
+  _globals['_SUBMITORDERREQUEST']._serialized_end=2220
+  _globals['_SUBMITORDERRESPONSE']._serialized_start=2222
+  _globals['_SUBMITORDERRESPONSE']._serialized_end=2299
+  _globals['_CANCELORDERREQUEST']._serialized_start=2301
+  _globals['_CANCELORDERREQUEST']._serialized_end=2339
+  _globals['_CANCELORDERRESPONSE']._serialized_start=2341
+  _globals['_CANCELORDERRESPONSE']._serialized_end=2399
+  _globals['_GETORDERREQUEST']._serialized_start=2401
+  _globals['_GETORDERREQUEST']._serialized_end=2436
+  _globals['_GETORDERRESPONSE']._serialized_start=2438
+  _globals['_GETORDERRESPONSE']._serialized_end=2529
+  _globals['_LISTORDERSREQUEST']._serialized_start=2531
+  _globals['_LISTORDERSREQUEST']._serialized_end=2646
+  _globals['_LISTORDERSRESPONSE']._serialized_start=2648
+  _globals['_LISTORDERSRESPONSE']._serialized_end=2706
+  _globals['_LISTPOSITIONSREQUEST']._serialized_start=2708
+  _globals['_LISTPOSITIONSREQUEST']._serialized_end=2752
+  _globals['_LISTPOSITIONSRESPONSE']._serialized_start=2754
+  _globals['_LISTPOSITIONSRESPONSE']._serialized_end=2821
+  _globals['_GETACCOUNTREQUEST']._serialized_start=2823
+  _globals['_GETACCOUNTREQUEST']._serialized_end=2842
+  _globals['_GETACCOUNTRESPONSE']._serialized_start=2844
+  _globals['_GETACCOUNTRESPONSE']._serialized_end=2905
+  _globals['_STREAMEVENTSREQUEST']._serialized_start=2907
+  _globals['_STREAMEVENTSREQUEST']._serialized_end=2997
+  _globals['_TRADINGSERVICE']._serialized_start=3753
+  _globals['_TRADINGSERVICE']._serialized_end=4352
 # @@protoc_insertion_point(module_scope)

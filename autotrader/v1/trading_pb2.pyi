@@ -227,8 +227,24 @@ class Balance(_message.Message):
     updated_at_ms: int
     def __init__(self, asset: _Optional[str] = ..., wallet_balance: _Optional[str] = ..., updated_at_ms: _Optional[int] = ...) -> None: ...
 
+class Discrepancy(_message.Message):
+    __slots__ = ("kind", "subject", "local", "exchange", "action", "ts_ms")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    LOCAL_FIELD_NUMBER: _ClassVar[int]
+    EXCHANGE_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    TS_MS_FIELD_NUMBER: _ClassVar[int]
+    kind: str
+    subject: str
+    local: str
+    exchange: str
+    action: str
+    ts_ms: int
+    def __init__(self, kind: _Optional[str] = ..., subject: _Optional[str] = ..., local: _Optional[str] = ..., exchange: _Optional[str] = ..., action: _Optional[str] = ..., ts_ms: _Optional[int] = ...) -> None: ...
+
 class Event(_message.Message):
-    __slots__ = ("sequence", "kind", "ts_ms", "order", "fill", "position", "funding", "balance")
+    __slots__ = ("sequence", "kind", "ts_ms", "order", "fill", "position", "funding", "balance", "discrepancy")
     SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TS_MS_FIELD_NUMBER: _ClassVar[int]
@@ -237,6 +253,7 @@ class Event(_message.Message):
     POSITION_FIELD_NUMBER: _ClassVar[int]
     FUNDING_FIELD_NUMBER: _ClassVar[int]
     BALANCE_FIELD_NUMBER: _ClassVar[int]
+    DISCREPANCY_FIELD_NUMBER: _ClassVar[int]
     sequence: int
     kind: str
     ts_ms: int
@@ -245,7 +262,8 @@ class Event(_message.Message):
     position: Position
     funding: FundingPayment
     balance: Balance
-    def __init__(self, sequence: _Optional[int] = ..., kind: _Optional[str] = ..., ts_ms: _Optional[int] = ..., order: _Optional[_Union[Order, _Mapping]] = ..., fill: _Optional[_Union[Fill, _Mapping]] = ..., position: _Optional[_Union[Position, _Mapping]] = ..., funding: _Optional[_Union[FundingPayment, _Mapping]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ...) -> None: ...
+    discrepancy: Discrepancy
+    def __init__(self, sequence: _Optional[int] = ..., kind: _Optional[str] = ..., ts_ms: _Optional[int] = ..., order: _Optional[_Union[Order, _Mapping]] = ..., fill: _Optional[_Union[Fill, _Mapping]] = ..., position: _Optional[_Union[Position, _Mapping]] = ..., funding: _Optional[_Union[FundingPayment, _Mapping]] = ..., balance: _Optional[_Union[Balance, _Mapping]] = ..., discrepancy: _Optional[_Union[Discrepancy, _Mapping]] = ...) -> None: ...
 
 class SubmitOrderRequest(_message.Message):
     __slots__ = ("symbol", "side", "type", "quantity", "price", "stop_price", "time_in_force", "reduce_only", "client_order_id")

@@ -341,6 +341,9 @@ def _summary(event: pb.Event) -> str:
     if which == "funding":
         f = event.funding
         return f"{f.symbol} rate={f.rate} amount={f.amount}"
+    if which == "discrepancy":
+        d = event.discrepancy
+        return f"{d.kind} {d.subject}: ours={d.local} exchange={d.exchange} -> {d.action}"
     if which == "balance":
         return f"wallet={event.balance.wallet_balance} {event.balance.asset}"
     return ""

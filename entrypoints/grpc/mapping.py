@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from application.events import Event
+from application.ports.reconciliation import Discrepancy
 from application.ports.venue import FundingPayment
 from application.use_cases.queries import PositionView
 from autotrader.v1 import trading_pb2 as pb
@@ -213,6 +214,17 @@ def event_pb(event: Event, position_view: PositionView | None = None) -> pb.Even
         msg.fill.CopyFrom(fill_pb(subject))
     elif isinstance(subject, FundingPayment):
         msg.funding.CopyFrom(funding_pb(subject))
+    elif isinstance(subject, Discrepancy):
+        msg.discrepancy.CopyFrom(
+            pb.Discrepancy(
+                kind=subject.kind.value,
+                subject=subject.subject,
+                local=subject.local,
+                exchange=subject.exchange,
+                action=subject.action,
+                ts_ms=subject.ts,
+            )
+        )
     elif isinstance(subject, Account):
         msg.balance.CopyFrom(
             pb.Balance(

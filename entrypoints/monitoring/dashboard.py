@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from application.events import Event
+from application.ports.reconciliation import Discrepancy
 from application.use_cases.monitoring import MonitorSnapshot
 from application.use_cases.queries import PositionView
 from domain.account import Account
@@ -197,6 +198,7 @@ _DESCRIBE: dict[type, Callable[[Any], str]] = {
     Fill: lambda f: f"{f.side.value} {_num(f.quantity)} {f.symbol} @ {_num(f.price)}",
     Position: lambda p: f"{p.symbol} position {_num(p.quantity)} @ {_num(p.entry_price)}",
     Account: lambda a: f"wallet {_num(a.wallet_balance)} {a.asset}",
+    Discrepancy: lambda d: f"{d.kind.value} {d.subject}: ours {d.local}, exchange {d.exchange}",
 }
 
 

@@ -20,6 +20,7 @@ from adapters.sql.tables import metadata
 from adapters.sql.unit_of_work import SqlaUnitOfWorkFactory
 from application.events import Event, EventKind
 from application.ledger import UnitOfWorkFactory
+from application.ports.reconciliation import Discrepancy, DiscrepancyKind
 from application.ports.storage import StorageUnavailable
 from application.ports.venue import FundingPayment
 from domain.account import Account
@@ -175,6 +176,13 @@ def every_event() -> list[Event]:
         Event(EventKind.POSITION_CHANGED, 3, make_position()),
         Event(EventKind.FUNDING_SETTLED, 4, payment),
         Event(EventKind.BALANCE_CHANGED, 5, Account("USDT", BIG, 5)),
+        Event(
+            EventKind.DISCREPANCY_FOUND,
+            6,
+            Discrepancy(
+                DiscrepancyKind.POSITION, "BTCUSDT", "qty 0.004", "qty 0.005", "watching", 6
+            ),
+        ),
     ]
 
 

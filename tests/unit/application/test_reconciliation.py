@@ -12,6 +12,7 @@ from adapters.memory.clock import ManualClock
 from adapters.memory.event_bus import InMemoryEventBus
 from adapters.memory.reconciliation import InMemoryDiscrepancyLog, LoggingDiscrepancyPublisher
 from adapters.memory.storage import InMemoryStore
+from application.events import EventKind
 from application.ledger import Ledger, PositionDefaults
 from application.ports.account_state import VenueOrder
 from application.ports.reconciliation import Discrepancy, DiscrepancyKind
@@ -63,7 +64,7 @@ class Rig:
             self.published += found
 
         listeners.listen(hear)
-        bus = InMemoryEventBus()
+        bus = self.bus = InMemoryEventBus()
         self.clock = ManualClock(5_000)
         self.ledger = Ledger(self.store.unit_of_work, bus, PositionDefaults())
         self.reconcile = Reconcile(
@@ -176,6 +177,21 @@ async def test_an_open_order_we_never_placed_is_reported_and_left_alone(rig: Rig
     assert [(d.kind, d.subject) for d in found] == [
         (DiscrepancyKind.ORDER_UNKNOWN_LOCALLY, "manual")
     ]
+
+
+async def test_every_difference_is_journaled_and_published_as_an_event(rig: Rig) -> None:
+    subscription = rig.bus.subscribe()
+    rig.venue.orders["manual"] = venue_order("manual", OrderStatus.OPEN)
+
+    found = await rig.reconcile.execute()
+
+    async with rig.store.unit_of_work() as uow:
+        journal = await uow.events.after(0)
+    stored = [e for e in journal if e.kind is EventKind.DISCREPANCY_FOUND]
+    assert [e.subject for e in stored] == found
+    await subscription.close()
+    live = [e async for e in subscription]
+    assert [e.sequence for e in live] == [e.sequence for e in stored]
 
 
 async def test_positions_and_wallet_follow_the_exchange(rig: Rig) -> None:
