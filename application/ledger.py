@@ -148,6 +148,8 @@ class Ledger:
         self._queue: list[_Job] = []
         self._flushing: asyncio.Future[None] | None = None
         self.lock = asyncio.Lock()
+        # Held by PlaceOrder from its pre-trade checks until the NEW order is stored.
+        self.admission = asyncio.Lock()
 
     async def open_account(self, starting_balance: Decimal, at: int) -> Account:
         """Create the wallet on first start; leave an existing one as it is."""

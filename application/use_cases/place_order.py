@@ -70,10 +70,14 @@ class PlaceOrder:
         client_order_id = request.client_order_id or f"at-{order_id[:32]}"
         order = new_order(request, order_id, client_order_id, now)
         telemetry.ORDER_TRACES.remember(client_order_id)
-        verdict = await self._check_risk(order, instrument)
-        if not verdict.accepted:
-            order.reject(f"{verdict.code}: {verdict.message}", now)
-        stored = await self._ledger.record_new(order)
+        # Check and store as one step: an order the checks let through is in the book
+        # (as NEW) before the next order is checked, so concurrent orders cannot all
+        # pass a limit that only one of them fits under.
+        async with self._ledger.admission:
+            verdict = await self._check_risk(order, instrument)
+            if not verdict.accepted:
+                order.reject(f"{verdict.code}: {verdict.message}", now)
+            stored = await self._ledger.record_new(order)
         if stored is not order:
             return stored, True
         if verdict.accepted:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from application.ports.risk import RiskVerdict
 from domain.order import OrderRequest, OrderStatus, Side
 from domain.risk.halt import BreakerState, KillSwitch
 from domain.risk.limits import RejectCode, RiskLimits
@@ -154,3 +156,20 @@ async def test_resting_orders_count_against_the_position_limit() -> None:
     await assert_rejected(rig, limit(Side.BUY, "0.03", "49000"), RejectCode.MAX_POSITION_NOTIONAL)
     # An order on the other side is not stacked on the resting buys.
     assert (await rig.place(limit(Side.SELL, "0.03", "51000"))).status is OrderStatus.OPEN
+
+
+async def test_concurrent_orders_cannot_all_pass_a_limit_only_one_fits() -> None:
+    # 0.1 BTC at 50,000 = 5,000 each: the 6,000 position limit has room for one.
+    rig = await make_rig(RiskLimits(max_position_notional=D(6_000)), fill=False)
+    rig.app.risk.add(_SlowCheck())  # the checks take time, as they do against a real store
+    orders = await asyncio.gather(*(rig.place(market(Side.BUY, "0.1")) for _ in range(3)))
+
+    statuses = sorted(o.status.value for o in orders)
+    assert statuses == ["OPEN", "REJECTED", "REJECTED"]
+    assert rig.sent == 1
+
+
+class _SlowCheck:
+    async def check(self, order: object, instrument: object) -> RiskVerdict:
+        await asyncio.sleep(0.01)
+        return RiskVerdict.accept()
