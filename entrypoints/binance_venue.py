@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import structlog
 
 from adapters.binance.config import TESTNET_REST, TESTNET_SPOT_REST, TESTNET_WS, BinanceConfig
+from application.ports.monitoring import OperationalMetrics
 from application.ports.venue import ExchangeError
 from application.reconciliation import Reconcile
 from domain.errors import InvalidInput
@@ -94,11 +95,13 @@ def binance_config(settings: Settings) -> BinanceConfig:
     )
 
 
-def build_exchange(settings: Settings) -> CcxtBinanceExchange:
+def build_exchange(
+    settings: Settings, metrics: OperationalMetrics | None = None
+) -> CcxtBinanceExchange:
     """Build the adapter; ccxt is imported only here, so paper mode never loads it."""
     from adapters.binance.execution import CcxtBinanceExchange
 
-    return CcxtBinanceExchange(binance_config(settings))
+    return CcxtBinanceExchange(binance_config(settings), metrics=metrics)
 
 
 async def start_binance(service: Service) -> asyncio.Task[None]:

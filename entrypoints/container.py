@@ -205,7 +205,7 @@ class Container(containers.DeclarativeContainer):
         interval_ms=settings.provided.paper.tick_interval_ms,
     )
     # testnet and live: Binance USDⓈ-M through ccxt (entrypoints.binance_venue gates live).
-    binance_exchange = providers.Singleton(build_exchange, settings)
+    binance_exchange = providers.Singleton(build_exchange, settings, metrics)
     exchange = providers.Selector(
         settings.provided.mode,
         paper=simulated_exchange,

@@ -26,9 +26,11 @@ from adapters.binance.errors import (
 )
 from adapters.binance.http import BinanceCallFailed, BinanceHttp
 from adapters.binance.instruments import BinanceInstrumentProvider
+from adapters.binance.limiter import WeightLimiter
 from adapters.binance.ws import BinanceStreams, StreamLoop
 from application.ports.account_state import VenueOrder
 from application.ports.market_data import PriceHandler, PriceUpdate
+from application.ports.monitoring import NoMetrics, OperationalMetrics
 from application.ports.venue import ExecutionReport, ReportKind, VenueEventHandler
 from domain.fill import Fill
 from domain.instrument import Instrument
@@ -53,12 +55,26 @@ class FundingFee:
 class CcxtBinanceExchange:
     """Binance USDⓈ-M through ccxt: orders, account state, user and mark-price streams."""
 
-    def __init__(self, config: BinanceConfig, http: BinanceHttp | None = None) -> None:
+    def __init__(
+        self,
+        config: BinanceConfig,
+        http: BinanceHttp | None = None,
+        metrics: OperationalMetrics | None = None,
+    ) -> None:
         self.config = config
-        self.http = http or BinanceHttp(config)
+        self.metrics: OperationalMetrics = metrics or NoMetrics()
+        limiter = WeightLimiter(
+            config.weight_per_minute,
+            on_wait=lambda seconds: self.metrics.rate_limit_waited("binance", seconds),
+        )
+        self.http = http or BinanceHttp(config, limiter)
         self.provider = BinanceInstrumentProvider(self.http, config.symbols)
         self.translator = parsing.UserStreamTranslator()
-        self.streams = BinanceStreams(config, self._on_raw_user_event)
+        self.streams = BinanceStreams(
+            config,
+            self._on_raw_user_event,
+            on_reconnected=lambda stream: self.metrics.websocket_reconnected("binance", stream),
+        )
         self._handlers: list[VenueEventHandler] = []
         self._price_handlers: list[PriceHandler] = []
         self._open: dict[str, Order] = {}  # client order id -> order we believe is live

@@ -43,12 +43,14 @@ class WeightLimiter:
         per_minute: int = 2400,
         now: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        on_wait: Callable[[float], None] | None = None,
     ) -> None:
         if per_minute <= 0:
             raise ValueError("per_minute must be > 0")
         self._limit = per_minute
         self._now = now
         self._sleep = sleep
+        self._on_wait = on_wait  # told how long each wait for weight or a ban lasts
         self._window = -1
         self._used = 0
         self._paused_until = 0.0
@@ -68,7 +70,7 @@ class WeightLimiter:
             while True:
                 now = self._now()
                 if now < self._paused_until:
-                    await self._sleep(self._paused_until - now)
+                    await self._wait(self._paused_until - now)
                     continue
                 window = int(now // MINUTE_S)
                 if window != self._window:
@@ -76,7 +78,12 @@ class WeightLimiter:
                 if self._used + weight <= self._limit or self._used == 0:
                     self._used += weight
                     return
-                await self._sleep((window + 1) * MINUTE_S - now)
+                await self._wait((window + 1) * MINUTE_S - now)
+
+    async def _wait(self, seconds: float) -> None:
+        if self._on_wait is not None:
+            self._on_wait(seconds)
+        await self._sleep(seconds)
 
     def observe(self, used_weight: int) -> None:
         """Take the server's count of weight used this minute."""

@@ -61,8 +61,10 @@ class StreamLoop:
         on_reconnect: Callable[[], Awaitable[None]] | None = None,
         connected: asyncio.Event | None = None,
         backoff_cap_s: float = 5.0,
+        on_reconnected: Callable[[str], None] | None = None,
     ) -> None:
         self.name = name
+        self._on_reconnected = on_reconnected
         self._watch = watch
         self._on_item = on_item
         self._on_reconnect = on_reconnect
@@ -110,6 +112,8 @@ class StreamLoop:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._connected.wait(), 5.0)
         self.reconnects += 1
+        if self._on_reconnected is not None:
+            self._on_reconnected(self.name)
         if self._on_reconnect is not None:
             try:
                 await self._on_reconnect()
@@ -128,7 +132,13 @@ class StreamLoop:
 class BinanceStreams:
     """Own the ccxt.pro instance: the user-data stream and the market-data watches."""
 
-    def __init__(self, config: BinanceConfig, on_user_event: RawHandler) -> None:
+    def __init__(
+        self,
+        config: BinanceConfig,
+        on_user_event: RawHandler,
+        on_reconnected: Callable[[str], None] | None = None,
+    ) -> None:
+        self._on_reconnected = on_reconnected
         self.connected = asyncio.Event()
         self.client = _TappedBinance(config.ccxt_options(), on_user_event, self.connected)
         self.client.options["timeDifference"] = 0
@@ -138,14 +148,26 @@ class BinanceStreams:
         self.client.options["timeDifference"] = -offset_ms
 
     def user_stream(self, on_reconnect: Callable[[], Awaitable[None]]) -> StreamLoop:
-        loop = StreamLoop("user", self.client.watch_orders, None, on_reconnect, self.connected)
+        loop = StreamLoop(
+            "user",
+            self.client.watch_orders,
+            None,
+            on_reconnect,
+            self.connected,
+            on_reconnected=self._on_reconnected,
+        )
         self._loops.append(loop)
         return loop
 
     def mark_prices(
         self, symbols: list[str], on_item: Callable[[Any], Awaitable[None]]
     ) -> StreamLoop:
-        loop = StreamLoop("mark-price", lambda: self.client.watch_mark_prices(symbols), on_item)
+        loop = StreamLoop(
+            "mark-price",
+            lambda: self.client.watch_mark_prices(symbols),
+            on_item,
+            on_reconnected=self._on_reconnected,
+        )
         self._loops.append(loop)
         return loop
 
@@ -156,7 +178,7 @@ class BinanceStreams:
         on_item: Callable[[Any], Awaitable[None]] | None = None,
     ) -> StreamLoop:
         """Keep `watch` subscribed; `on_item` gets each result (else the raw tap delivers)."""
-        loop = StreamLoop(name, watch, on_item)
+        loop = StreamLoop(name, watch, on_item, on_reconnected=self._on_reconnected)
         self._loops.append(loop)
         return loop
 

@@ -12,6 +12,7 @@ from pydantic import SecretStr
 
 from adapters.binance.execution import CcxtBinanceExchange
 from adapters.fake_binance.server import FakeBinance
+from adapters.prometheus.metrics import PrometheusMetrics
 from application.ports.venue import ExchangeError, ReportKind
 from domain.order import OrderType
 from tests.integration.binance.conftest import Recorder, config_for, wait_for
@@ -195,3 +196,26 @@ async def test_orders_filled_on_the_stream_need_no_backfill(
     await wait_for(lambda: ReportKind.FILL in kinds(recorder.reports("done-1")))
     await exchange.drain()
     assert "done-1" not in exchange._open
+
+
+async def test_rate_limit_waits_and_reconnects_reach_the_metrics(fake: FakeBinance) -> None:
+    metrics = PrometheusMetrics()
+    adapter = CcxtBinanceExchange(config_for(fake), metrics=metrics)
+    await adapter.connect()
+    try:
+        recorder = Recorder()
+        adapter.subscribe(recorder)
+        await adapter.start_streams()
+        await wait_for(adapter.streams.connected.is_set)
+        fake.inject(rate_limited=1, retry_after_s=1)
+        await adapter.submit_order(make("rl-metrics", OrderType.MARKET))
+        adapter.streams.connected.clear()
+        assert await fake.drop_streams() >= 1
+        await wait_for(
+            lambda: adapter._user_loop is not None and adapter._user_loop.reconnects >= 1
+        )
+    finally:
+        await adapter.close()
+    text = metrics.render().decode()
+    assert 'autotrader_rate_limit_waits_total{venue="binance"} 1.0' in text
+    assert 'autotrader_websocket_reconnects_total{stream="user",venue="binance"}' in text
