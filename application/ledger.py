@@ -33,13 +33,12 @@ from application.ports.venue import ExecutionReport, FundingPayment, ReportKind,
 from application.telemetry import Span
 from domain.account import Account
 from domain.errors import PreconditionFailed
-from domain.order import Order, OrderStatus, OrderType, TimeInForce
+from domain.order import OPEN_STATUSES, Order, OrderStatus, OrderType, TimeInForce
 from domain.position import MarginMode, Position
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 T = TypeVar("T")
 _UNFILLABLE = (OrderStatus.FILLED, OrderStatus.REJECTED)
-_OPEN = (OrderStatus.NEW, OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 
 
 class PositionDefaults:
@@ -202,7 +201,7 @@ class Ledger:
         async with self._uow() as uow:
             account = await uow.accounts.get()
             positions = await uow.positions.list()
-            open_orders = await uow.orders.list(_OPEN, None, 1_000_000)
+            open_orders = await uow.orders.list(OPEN_STATUSES, None, 1_000_000)
         book = self._book
         book.account = book.account or account
         for position in positions:

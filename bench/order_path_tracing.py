@@ -233,7 +233,6 @@ async def _in_process(orders: int, traced: bool) -> list[float]:
         RiskChain(),
         exchange,
         ledger,
-        store.unit_of_work,
         clock,
         SequentialIds("o"),
     )

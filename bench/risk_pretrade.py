@@ -66,7 +66,9 @@ async def run(orders: int, checked: bool, sqlite: bool) -> list[float]:
     await ledger.open_account(D(1_000_000), 0)
     chain = RiskChain()
     if checked:
-        for check in standard_checks(RiskState(InMemoryRiskStore(), LOOSE), uow, prices, clock):
+        # Wired as the composition root wires them: the book comes from the ledger.
+        state = RiskState(InMemoryRiskStore(), LOOSE)
+        for check in standard_checks(state, uow, prices, clock, ledger):
             chain.add(check)
     place = PlaceOrder(
         InstrumentCatalog([BTC, ETH]),
@@ -74,7 +76,6 @@ async def run(orders: int, checked: bool, sqlite: bool) -> list[float]:
         chain,
         exchange,
         ledger,
-        uow,
         clock,
         SequentialIds("b"),
     )

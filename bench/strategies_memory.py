@@ -114,7 +114,7 @@ class Core:
 
         exchange.subscribe_prices(on_price)
         exchange.subscribe(on_event)
-        place = PlaceOrder(catalog, cache, RiskChain(), exchange, ledger, uow, clock, UuidIds())
+        place = PlaceOrder(catalog, cache, RiskChain(), exchange, ledger, clock, UuidIds())
         valuation = Valuation(uow, cache, catalog, defaults)
         config = parse_engine_config(yaml.safe_load(strategies.read_text()))  # noqa: ASYNC240
         self.engine = StrategyEngine(
@@ -141,7 +141,7 @@ class Core:
 
 async def run(days: int, count: int, trace: bool = False, core: bool = False) -> None:
     from adapters.simulated.replay import DEFAULT_START_PRICES, DeterministicPriceReplay
-    from application.use_cases.queries import OPEN_STATUSES
+    from domain.order import OPEN_STATUSES
 
     listed = instruments(count)
     symbols = [i.symbol for i in listed]

@@ -57,6 +57,9 @@ class OrderStatus(StrEnum):
         return self in (OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 
 
+# Orders that can still trade or be sent: NEW (stored, not yet acknowledged) included.
+OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
+
 _FINAL = frozenset(
     {OrderStatus.FILLED, OrderStatus.CANCELED, OrderStatus.REJECTED, OrderStatus.EXPIRED}
 )

@@ -252,7 +252,6 @@ class Container(containers.DeclarativeContainer):
         risk=risk,
         exchange=exchange,
         ledger=ledger,
-        uow=uow,
         clock=clock,
         ids=ids,
     )

@@ -11,9 +11,8 @@ import structlog
 
 from adapters.sql.engine import dispose, migrate
 from application.ports.market_data import PriceUpdate
-from application.ports.venue import ExchangeError, VenueEvent
-from application.use_cases.queries import OPEN_STATUSES
-from domain.order import OrderStatus
+from application.ports.venue import ExchangeError, ExecutionReport, ReportKind, VenueEvent
+from domain.order import OPEN_STATUSES, Order, OrderStatus
 from entrypoints.backtest_component import BacktestComponent
 from entrypoints.binance_venue import LiveModeRefused, check_live_switches, start_binance
 from entrypoints.container import Container
@@ -137,10 +136,8 @@ class Service:
         if stranded:
             await self._reject_stranded(stranded, clock.now_ms())
 
-    async def _reject_stranded(self, orders: list, now: int) -> None:  # type: ignore[type-arg]
+    async def _reject_stranded(self, orders: list[Order], now: int) -> None:
         # A NEW order was stored but never reached the simulated venue before a crash.
-        from application.ports.venue import ExecutionReport, ReportKind
-
         reports = [
             ExecutionReport(
                 ReportKind.REJECTED, o.client_order_id, now, reason="not sent before a restart"

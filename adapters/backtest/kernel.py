@@ -96,7 +96,6 @@ class BacktestKernel:
             risk,
             self.exchange,
             self.ledger,
-            uow,
             self.clock,
             SequentialIds("bt"),
         )

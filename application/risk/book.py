@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from application.ledger import Ledger, UnitOfWorkFactory
 from application.ports.market_data import PriceCache
-from application.use_cases.queries import OPEN_STATUSES
 from domain.numbers import ZERO
-from domain.order import Order, Side
+from domain.order import OPEN_STATUSES, Order, Side
 from domain.risk.limits import BookState, OrderIntent
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 from application.ledger import UnitOfWorkFactory
 from application.use_cases.cancel_order import CancelOrder
 from application.use_cases.place_order import PlaceOrder
-from application.use_cases.queries import OPEN_STATUSES
-from domain.order import Order, OrderRequest, OrderStatus, OrderType, Side
+from domain.order import OPEN_STATUSES, Order, OrderRequest, OrderStatus, OrderType, Side
 
 
 @dataclass(slots=True)

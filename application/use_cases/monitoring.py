@@ -13,10 +13,10 @@ from application.ports.monitoring import (
     StrategyStatus,
     StrategyStatusSource,
 )
-from application.use_cases.queries import OPEN_STATUSES, ListOrders, PositionView, Valuation
+from application.use_cases.queries import ListOrders, PositionView, Valuation
 from domain.account import AccountSummary
 from domain.numbers import ZERO
-from domain.order import Order
+from domain.order import OPEN_STATUSES, Order
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from application import telemetry
 from application.instruments import InstrumentCatalog
-from application.ledger import Ledger, UnitOfWorkFactory
+from application.ledger import Ledger
 from application.ports.clock import Clock, IdGenerator
 from application.ports.market_data import PriceCache
 from application.ports.risk import RiskVerdict
@@ -29,7 +29,6 @@ class PlaceOrder:
         risk: RiskChain,
         exchange: Exchange,
         ledger: Ledger,
-        uow: UnitOfWorkFactory,
         clock: Clock,
         ids: IdGenerator,
     ) -> None:
@@ -38,7 +37,6 @@ class PlaceOrder:
         self._risk = risk
         self._exchange = exchange
         self._ledger = ledger
-        self._uow = uow
         self._clock = clock
         self._ids = ids
 

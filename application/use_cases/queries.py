@@ -14,7 +14,7 @@ from domain.account import Account, AccountSummary, summarize
 from domain.errors import NotFound
 from domain.fill import Fill
 from domain.numbers import ZERO
-from domain.order import Order, OrderStatus
+from domain.order import OPEN_STATUSES, Order, OrderStatus
 from domain.position import Position, liquidation_price
 
 
@@ -61,9 +61,6 @@ class ListFills:
     async def execute(self, order_id: str | None = None, limit: int = 100) -> list[Fill]:
         async with self._uow() as uow:
             return await uow.fills.list(order_id, limit)
-
-
-OPEN_STATUSES = (OrderStatus.NEW, OrderStatus.OPEN, OrderStatus.PARTIALLY_FILLED)
 
 
 class Valuation:

@@ -203,9 +203,8 @@ def funding_pb(payment: FundingPayment) -> pb.FundingPayment:
     )
 
 
-def event_pb(event: Event, position_view: PositionView | None = None) -> pb.Event:
-    """Translate a journal/bus event; positions are sent without a mark-based valuation
-    unless `position_view` is given."""
+def event_pb(event: Event) -> pb.Event:
+    """Translate a journal/bus event; positions go without a mark-based valuation."""
     msg = pb.Event(sequence=event.sequence, kind=event.kind.value, ts_ms=event.ts)
     subject = event.subject
     if isinstance(subject, Order):
@@ -235,6 +234,5 @@ def event_pb(event: Event, position_view: PositionView | None = None) -> pb.Even
         )
     else:
         zero = Decimal(0)
-        view = position_view or PositionView(subject, None, zero, zero, zero, None)
-        msg.position.CopyFrom(position_pb(view))
+        msg.position.CopyFrom(position_pb(PositionView(subject, None, zero, zero, zero, None)))
     return msg

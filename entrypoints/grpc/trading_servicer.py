@@ -12,7 +12,6 @@ from application.ports.events import EventSource
 from application.use_cases.cancel_order import CancelOrder
 from application.use_cases.place_order import PlaceOrder
 from application.use_cases.queries import (
-    OPEN_STATUSES,
     GetOrder,
     ListFills,
     ListOrders,
@@ -22,6 +21,7 @@ from application.use_cases.queries import (
 from autotrader.v1 import trading_pb2 as pb
 from autotrader.v1 import trading_pb2_grpc as pb_grpc
 from domain.errors import InvalidInput
+from domain.order import OPEN_STATUSES
 from entrypoints.grpc import mapping
 
 MAX_LIST = 1000

@@ -58,9 +58,7 @@ async def trader(fake: FakeBinance) -> AsyncIterator[Trader]:
         prices.set_mark(PriceUpdate(update.symbol, update.price, update.ts))
     await ledger.open_account(await exchange.fetch_wallet_balance(), 0)
     clock = WallClock()
-    place = PlaceOrder(
-        catalog, prices, RiskChain(), exchange, ledger, store.unit_of_work, clock, SequentialIds()
-    )
+    place = PlaceOrder(catalog, prices, RiskChain(), exchange, ledger, clock, SequentialIds())
     log = InMemoryDiscrepancyLog()
     reconcile = Reconcile(
         exchange, ledger, store.unit_of_work, log, LoggingDiscrepancyPublisher(), bus, clock

@@ -8,8 +8,7 @@ import pytest
 
 from adapters.backtest.storage import BacktestStore
 from adapters.memory.storage import InMemoryStore
-from application.use_cases.queries import OPEN_STATUSES
-from domain.order import Order, OrderRequest, OrderStatus, OrderType, Side, new_order
+from domain.order import OPEN_STATUSES, Order, OrderRequest, OrderStatus, OrderType, Side, new_order
 
 
 def _order(n: int) -> Order:

@@ -71,7 +71,6 @@ class Rig:
             RiskChain(),
             self.exchange,
             self.ledger,
-            self.store.unit_of_work,
             self.clock,
             SequentialIds("o"),
         )

@@ -51,9 +51,7 @@ async def _paper_orders(spec: BacktestSpec) -> list[Row]:
     risk = standard_chain(
         RiskState(InMemoryRiskStore(), spec.risk_limits()), store.unit_of_work, prices, clock
     )
-    place = PlaceOrder(
-        catalog, prices, risk, exchange, ledger, store.unit_of_work, clock, UuidIds()
-    )
+    place = PlaceOrder(catalog, prices, risk, exchange, ledger, clock, UuidIds())
     engine = StrategyEngine(
         parse_engine_config(spec.engine_document()),
         place,
