@@ -230,11 +230,12 @@ class Ledger:
             raise
 
     # -- group commit ----------------------------------------------------------------------
-    # Callers that arrive while a transaction is running queue their work; the next flush
-    # takes everything queued and commits it in ONE transaction, then publishes the events
-    # in order. Under concurrency that turns one commit per call into one per batch; a lone
-    # caller flushes at once. The flush runs as its own task, shielded from the callers'
-    # cancellation, so a transaction is never abandoned half-way and never overlaps another.
+    # A caller that finds nothing running commits its own work inline. Callers that arrive
+    # while a transaction is running queue theirs; the next flush takes everything queued
+    # and commits it in ONE transaction, then publishes the events in order. That queued
+    # flush runs as its own task, shielded from the callers' cancellation; an inline one
+    # that is cancelled rolls back and drops the book. Either way no two transactions of
+    # the ledger ever overlap.
 
     async def _run(self, job: _Job) -> None:
         if self._flushing is None and not self._queue:
